@@ -1,0 +1,124 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+SESSION_TYPES = [
+    ('intra', 'Intra-company'),
+    ('inter', 'Inter-company'),
+]
+
+
+class TrainingCourse(models.Model):
+    """A catalogue item ("formation"): the defaults of its sessions."""
+    _name = 'training.course'
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _description = 'Training course'
+    _order = 'name'
+
+    name = fields.Char(
+        required=True,
+        translate=True,
+        track_visibility='onchange',
+    )
+    code = fields.Char(track_visibility='onchange')
+    active = fields.Boolean(default=True, track_visibility='onchange')
+    description = fields.Html(translate=True)
+    objectives = fields.Text(translate=True)
+    user_id = fields.Many2one(
+        'res.users',
+        string='Responsible',
+        default=lambda self: self.env.user,
+        track_visibility='onchange',
+    )
+    company_id = fields.Many2one(
+        'res.company',
+        default=lambda self: self.env.user.company_id,
+    )
+    certification_id = fields.Many2one(
+        'training.certification.scheme',
+        string='Certification',
+        track_visibility='onchange',
+        help='The certification this course leads to.',
+    )
+    session_type = fields.Selection(
+        SESSION_TYPES,
+        string='Session type',
+        default='intra',
+        required=True,
+        track_visibility='onchange',
+    )
+    organisation_id = fields.Many2one(
+        'res.partner',
+        string='Training organisation',
+        track_visibility='onchange',
+    )
+    capacity_min = fields.Integer(string='Minimum capacity')
+    capacity_target = fields.Integer(string='Target capacity')
+    capacity_max = fields.Integer(string='Maximum capacity')
+    scheme_id = fields.Many2one(
+        'training.scheme',
+        string='Scheme',
+        track_visibility='onchange',
+    )
+    funding_eligible = fields.Boolean(string='Eligible for funding')
+    comment = fields.Text(string='Comments')
+    population_ids = fields.Many2many(
+        'training.population',
+        'training_course_population_rel',
+        'course_id',
+        'population_id',
+        string='Populations',
+        help='Default populations of the sessions of this course.',
+    )
+    survey_id = fields.Many2one(
+        'survey.survey',
+        string='Evaluation',
+    )
+    session_ids = fields.One2many(
+        'training.session',
+        'course_id',
+        string='Sessions',
+    )
+    session_count = fields.Integer(compute='_compute_session_count')
+
+    _sql_constraints = [
+        ('capacity_positive',
+         'CHECK (capacity_min >= 0 AND capacity_target >= 0 '
+         'AND capacity_max >= 0)',
+         'Capacities cannot be negative.'),
+    ]
+
+    @api.multi
+    def _compute_session_count(self):
+        data = self.env['training.session'].read_group(
+            [('course_id', 'in', self.ids)], ['course_id'], ['course_id'])
+        counts = {d['course_id'][0]: d['course_id_count'] for d in data}
+        for course in self:
+            course.session_count = counts.get(course.id, 0)
+
+    @api.constrains('capacity_min', 'capacity_target', 'capacity_max')
+    def _check_capacities(self):
+        check_capacities(self)
+
+    @api.multi
+    def action_view_sessions(self):
+        self.ensure_one()
+        action = self.env.ref(
+            'training_session.training_session_action').read()[0]
+        action['domain'] = [('course_id', '=', self.id)]
+        action['context'] = {'default_course_id': self.id}
+        return action
+
+
+def check_capacities(records):
+    """min <= target <= max, where a capacity of 0 means "not set"."""
+    for rec in records:
+        mini, target, maxi = (
+            rec.capacity_min, rec.capacity_target, rec.capacity_max)
+        if (mini and target and mini > target) or \
+                (target and maxi and target > maxi) or \
+                (mini and maxi and mini > maxi):
+            raise ValidationError(_(
+                '%s: the capacities must satisfy minimum <= target <= '
+                'maximum (here %s / %s / %s).'
+            ) % (rec.display_name, mini, target, maxi))

@@ -1,0 +1,149 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# Fields of a sequence that make the session's planning (locked once
+# participants are registered).
+PLANNING_FIELDS = {'session_id', 'date_start', 'date_end',
+                   'planned_date_start', 'planned_date_end', 'is_prework'}
+
+
+class TrainingSequence(models.Model):
+    """A part of a session ("séquence", or "atelier" in a cycle). Its dates
+    are those of its slots; without slots they are the planned dates
+    entered on the sequence itself."""
+    _name = 'training.sequence'
+    _description = 'Training sequence'
+    _order = 'session_id, date_start, sequence, id'
+
+    session_id = fields.Many2one(
+        'training.session',
+        string='Session',
+        required=True,
+        index=True,
+        ondelete='cascade',
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string='Label', required=True)
+    teaching_modality = fields.Selection(
+        [('face_to_face', 'Face-to-face'),
+         ('virtual_class', 'Virtual classroom'),
+         ('e_learning', 'E-learning'),
+         ('blended', 'Blended')],
+        string='Teaching modality',
+        default='face_to_face',
+        required=True,
+    )
+    url = fields.Char(
+        string='Training URL',
+        help='Link to the virtual classroom or e-learning module.',
+    )
+    status = fields.Selection(
+        [('planned', 'Planned'),
+         ('closed', 'Closed'),
+         ('cancelled', 'Cancelled'),
+         ('external', 'External')],
+        default='planned',
+        required=True,
+        help='For information only.',
+    )
+    is_prework = fields.Boolean(
+        string='Pre-work',
+        help='Preparatory work: it moves the session dates but does not '
+             'count in its duration; only its calendar event is sent.',
+    )
+    cycle = fields.Selection(
+        [('1', 'Cycle 1: training'), ('2', 'Cycle 2: deepening')],
+    )
+    slot_ids = fields.One2many(
+        'training.slot',
+        'sequence_id',
+        string='Slots',
+        copy=False,
+    )
+    planned_date_start = fields.Datetime(copy=True)
+    planned_date_end = fields.Datetime(copy=True)
+    date_start = fields.Datetime(
+        string='Start',
+        compute='_compute_dates',
+        inverse='_inverse_date_start',
+        store=True,
+        help='Start of the first slot; planned start while there is no slot.',
+    )
+    date_end = fields.Datetime(
+        string='End',
+        compute='_compute_dates',
+        inverse='_inverse_date_end',
+        store=True,
+        help='End of the last slot; planned end while there is no slot.',
+    )
+    duration_hours = fields.Float(
+        string='Duration (hours)',
+        compute='_compute_durations',
+        store=True,
+    )
+    duration_days = fields.Float(
+        string='Duration (days)',
+        compute='_compute_durations',
+        store=True,
+    )
+    slot_count = fields.Integer(compute='_compute_durations', store=True)
+
+    @api.depends('slot_ids.date_start', 'slot_ids.date_end',
+                 'planned_date_start', 'planned_date_end')
+    def _compute_dates(self):
+        for seq in self:
+            slots = seq.slot_ids
+            if slots:
+                seq.date_start = min(slots.mapped('date_start'))
+                seq.date_end = max(slots.mapped('date_end'))
+            else:
+                seq.date_start = seq.planned_date_start
+                seq.date_end = seq.planned_date_end
+
+    @api.multi
+    def _inverse_date_start(self):
+        for seq in self:
+            seq.planned_date_start = seq.date_start
+
+    @api.multi
+    def _inverse_date_end(self):
+        for seq in self:
+            seq.planned_date_end = seq.date_end
+
+    @api.depends('slot_ids.duration_hours', 'slot_ids.duration_days')
+    def _compute_durations(self):
+        for seq in self:
+            seq.duration_hours = sum(seq.slot_ids.mapped('duration_hours'))
+            seq.duration_days = sum(seq.slot_ids.mapped('duration_days'))
+            seq.slot_count = len(seq.slot_ids)
+
+    @api.constrains('date_start', 'date_end')
+    def _check_dates(self):
+        for seq in self:
+            if seq.date_start and seq.date_end and \
+                    seq.date_end < seq.date_start:
+                raise ValidationError(_(
+                    'Sequence "%s": the end must be after the start.'
+                ) % seq.name)
+
+    @api.model
+    def create(self, vals):
+        if vals.get('session_id'):
+            self.env['training.session'].browse(
+                vals['session_id'])._check_planning_lock()
+        return super(TrainingSequence, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if PLANNING_FIELDS.intersection(vals):
+            self.mapped('session_id')._check_planning_lock()
+            if vals.get('session_id'):
+                self.env['training.session'].browse(
+                    vals['session_id'])._check_planning_lock()
+        return super(TrainingSequence, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self.mapped('session_id')._check_planning_lock()
+        return super(TrainingSequence, self).unlink()

@@ -1,0 +1,360 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
+
+from .training_course import SESSION_TYPES, check_capacities
+from .training_registration import REGISTERED_STATES
+
+# Values a session takes from its course when it is created from it.
+COURSE_FIELDS = [
+    'certification_id', 'session_type', 'organisation_id', 'capacity_min',
+    'capacity_target', 'capacity_max', 'scheme_id', 'funding_eligible',
+    'comment', 'population_ids',
+]
+PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
+
+
+class TrainingSession(models.Model):
+    _name = 'training.session'
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _description = 'Training session'
+    _order = 'date_start desc, code desc'
+
+    def _default_year(self):
+        return fields.Date.from_string(fields.Date.context_today(self)).year
+
+    code = fields.Char(
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: _('New'),
+        help='Generated from the year: YYYY-NNNN, one counter per year.',
+    )
+    name = fields.Char(
+        string='Label',
+        required=True,
+        track_visibility='onchange',
+    )
+    course_id = fields.Many2one(
+        'training.course',
+        string='Course',
+        index=True,
+        track_visibility='onchange',
+    )
+    year = fields.Integer(
+        required=True,
+        default=_default_year,
+        track_visibility='onchange',
+    )
+    user_id = fields.Many2one(
+        'res.users',
+        string='Responsible',
+        default=lambda self: self.env.user,
+        track_visibility='onchange',
+    )
+    company_id = fields.Many2one(
+        'res.company',
+        default=lambda self: self.env.user.company_id,
+    )
+    certification_id = fields.Many2one(
+        'training.certification.scheme',
+        string='Certification',
+    )
+    session_type = fields.Selection(
+        SESSION_TYPES,
+        string='Session type',
+        default='intra',
+        required=True,
+        track_visibility='onchange',
+    )
+    organisation_id = fields.Many2one(
+        'res.partner',
+        string='Training organisation',
+        track_visibility='onchange',
+    )
+    capacity_min = fields.Integer(string='Minimum capacity')
+    capacity_target = fields.Integer(string='Target capacity')
+    capacity_max = fields.Integer(
+        string='Maximum capacity',
+        track_visibility='onchange',
+    )
+    scheme_id = fields.Many2one('training.scheme', string='Scheme')
+    funding_eligible = fields.Boolean(string='Eligible for funding')
+    comment = fields.Text(string='Comments')
+    population_ids = fields.Many2many(
+        'training.population',
+        'training_session_population_rel',
+        'session_id',
+        'population_id',
+        string='Populations',
+        help='When set, only the users of these populations (and the '
+             'operational managers) see the session.',
+    )
+    publication_state = fields.Selection(
+        [('draft', 'Draft'), ('published', 'Published')],
+        string='Publication',
+        default='draft',
+        required=True,
+        copy=False,
+        track_visibility='onchange',
+        help='Draft sessions are not offered for registration and never '
+             'exported. Publishing is always done by hand.',
+    )
+    state = fields.Selection(
+        [('created', 'Created'),
+         ('confirmed', 'Confirmed'),
+         ('done', 'Done'),
+         ('cancelled', 'Cancelled')],
+        string='Status',
+        default='created',
+        required=True,
+        readonly=True,
+        copy=False,
+        track_visibility='onchange',
+    )
+    trainer_ids = fields.Many2many(
+        'res.partner',
+        'training_session_trainer_rel',
+        'session_id',
+        'partner_id',
+        string='Trainers',
+        help='Trainers of the session; they are proposed on its new slots.',
+    )
+    tutor_ids = fields.Many2many(
+        'res.partner',
+        'training_session_tutor_rel',
+        'session_id',
+        'partner_id',
+        string='Tutors',
+    )
+    notification_comment_convocation = fields.Text(
+        string='Convocation notification comment',
+        help='Shown in the convocation e-mails.',
+    )
+    notification_comment_organisation = fields.Text(
+        string='Training organisation notification comment',
+        help='Shown in the e-mails sent to the training organisation.',
+    )
+    sequence_ids = fields.One2many(
+        'training.sequence',
+        'session_id',
+        string='Sequences',
+        copy=False,
+    )
+    slot_ids = fields.One2many(
+        'training.slot',
+        'session_id',
+        string='Slots',
+        copy=False,
+    )
+    registration_ids = fields.One2many(
+        'training.registration',
+        'session_id',
+        string='Registrations',
+        copy=False,
+    )
+    date_start = fields.Datetime(
+        string='Start',
+        compute='_compute_dates',
+        store=True,
+        help='Start of the first sequence, pre-work included.',
+    )
+    date_end = fields.Datetime(
+        string='End',
+        compute='_compute_dates',
+        store=True,
+        help='End of the last sequence, pre-work included.',
+    )
+    duration_hours = fields.Float(
+        string='Duration (hours)',
+        compute='_compute_durations',
+        store=True,
+        help='Sum of the slots, pre-work sequences excluded.',
+    )
+    duration_days = fields.Float(
+        string='Duration (days)',
+        compute='_compute_durations',
+        store=True,
+        help='Sum of the slots, pre-work sequences excluded.',
+    )
+    registered_count = fields.Integer(
+        string='Registered',
+        compute='_compute_registered_count',
+    )
+    color = fields.Integer()
+
+    _sql_constraints = [
+        ('code_unique', 'UNIQUE (code)', 'The session code must be unique.'),
+        ('capacity_positive',
+         'CHECK (capacity_min >= 0 AND capacity_target >= 0 '
+         'AND capacity_max >= 0)',
+         'Capacities cannot be negative.'),
+    ]
+
+    @api.depends('sequence_ids.date_start', 'sequence_ids.date_end')
+    def _compute_dates(self):
+        for session in self:
+            starts = [d for d in session.sequence_ids.mapped('date_start')
+                      if d]
+            ends = [d for d in session.sequence_ids.mapped('date_end') if d]
+            session.date_start = min(starts) if starts else False
+            session.date_end = max(ends) if ends else False
+
+    @api.depends('sequence_ids.is_prework', 'sequence_ids.duration_hours',
+                 'sequence_ids.duration_days')
+    def _compute_durations(self):
+        for session in self:
+            taught = session.sequence_ids.filtered(lambda s: not s.is_prework)
+            session.duration_hours = sum(taught.mapped('duration_hours'))
+            session.duration_days = sum(taught.mapped('duration_days'))
+
+    @api.multi
+    def _compute_registered_count(self):
+        counts = self._registered_counts()
+        for session in self:
+            session.registered_count = counts.get(session.id, 0)
+
+    @api.multi
+    def _registered_counts(self):
+        """{session id: number of registered participants}, in one query."""
+        if not self.ids:
+            return {}
+        data = self.env['training.registration'].sudo().read_group(
+            [('session_id', 'in', self.ids),
+             ('state', 'in', REGISTERED_STATES)],
+            ['session_id'], ['session_id'])
+        return {d['session_id'][0]: d['session_id_count'] for d in data}
+
+    @api.constrains('capacity_min', 'capacity_target', 'capacity_max')
+    def _check_capacities(self):
+        check_capacities(self)
+
+    @api.onchange('course_id')
+    def _onchange_course_id(self):
+        if self.course_id:
+            for name, value in self._values_from_course(
+                    self.course_id).items():
+                self[name] = value
+
+    @api.model
+    def _values_from_course(self, course):
+        """The values a new session of ``course`` starts with."""
+        values = {'name': course.name}
+        for name in COURSE_FIELDS:
+            field = self._fields[name]
+            value = course[name]
+            if field.type == 'many2many':
+                value = [(6, 0, value.ids)]
+            elif field.type == 'many2one':
+                value = value.id
+            values[name] = value
+        return values
+
+    @api.model
+    def create(self, vals):
+        if vals.get('course_id'):
+            course = self.env['training.course'].browse(vals['course_id'])
+            defaults = self._values_from_course(course)
+            vals = dict(defaults, **vals)
+        year = vals.get('year') or self._default_year()
+        vals['code'] = self._next_code(year)
+        return super(TrainingSession, self).create(vals)
+
+    @api.model
+    def _next_code(self, year):
+        """Next code of ``year``: one ir.sequence with a date range (and so a
+        counter) per year, e.g. 2026-0042."""
+        return self.env['ir.sequence'].sudo().with_context(
+            ir_sequence_date='%04d-01-01' % year,
+        ).next_by_code('training.session')
+
+    @api.multi
+    def unlink(self):
+        counts = self._registered_counts()
+        if any(counts.values()):
+            raise UserError(_(
+                'A session with registered participants cannot be deleted: '
+                'cancel it instead.'))
+        return super(TrainingSession, self).unlink()
+
+    @api.multi
+    def name_get(self):
+        return [(session.id, '[%s] %s' % (session.code, session.name))
+                for session in self]
+
+    @api.model
+    def name_search(self, name='', args=None, operator='ilike', limit=100):
+        args = list(args or [])
+        if name:
+            args = ['|', ('code', operator, name),
+                    ('name', operator, name)] + args
+            return self.search(args, limit=limit).name_get()
+        return super(TrainingSession, self).name_search(
+            name=name, args=args, operator=operator, limit=limit)
+
+    @api.multi
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if 'state' in init_values:
+            subtype = {
+                'confirmed': 'training_session.mt_session_confirmed',
+                'done': 'training_session.mt_session_done',
+                'cancelled': 'training_session.mt_session_cancelled',
+            }.get(self.state)
+            if subtype:
+                return subtype
+        if 'publication_state' in init_values and \
+                self.publication_state == 'published':
+            return 'training_session.mt_session_published'
+        return super(TrainingSession, self)._track_subtype(init_values)
+
+    # ------------------------------------------------------------ planning
+    @api.multi
+    def _check_planning_lock(self):
+        """Refuse a change of dates or slots on sessions that have registered
+        participants, unless the user is an Operational Manager or an
+        Administrator (manual 001)."""
+        if self.env.uid == SUPERUSER_ID or \
+                self.env.user.has_group(PLANNING_MANAGER_GROUP):
+            return
+        counts = self._registered_counts()
+        locked = self.filtered(lambda session: counts.get(session.id))
+        if locked:
+            raise UserError(_(
+                'Participants are registered to %s: its dates and slots '
+                'can no longer be changed. Ask an Operational Manager or '
+                'an Administrator.'
+            ) % ', '.join(locked.mapped('display_name')))
+
+    # ------------------------------------------------------------ actions
+    @api.multi
+    def action_confirm(self):
+        if self.filtered(lambda session: session.state != 'created'):
+            raise UserError(_('Only created sessions can be confirmed.'))
+        return self.write({'state': 'confirmed'})
+
+    @api.multi
+    def action_done(self):
+        if self.filtered(lambda session: session.state != 'confirmed'):
+            raise UserError(_('Only confirmed sessions can be closed.'))
+        return self.write({'state': 'done'})
+
+    @api.multi
+    def action_cancel(self):
+        if self.filtered(lambda session: session.state == 'done'):
+            raise UserError(_('A session that is done cannot be cancelled.'))
+        return self.write({'state': 'cancelled'})
+
+    @api.multi
+    def action_reset(self):
+        if self.filtered(lambda session: session.state != 'cancelled'):
+            raise UserError(_('Only cancelled sessions can be reset.'))
+        return self.write({'state': 'created'})
+
+    @api.multi
+    def action_publish(self):
+        return self.write({'publication_state': 'published'})
+
+    @api.multi
+    def action_unpublish(self):
+        return self.write({'publication_state': 'draft'})

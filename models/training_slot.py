@@ -1,0 +1,211 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# Bookings of a slot: its room and each of the people who teach in it.
+_BOOKINGS_SQL = """
+    SELECT s.id AS slot_id, s.date_start, s.date_end,
+           'room' AS kind, s.room_id AS resource_id
+      FROM training_slot s
+     WHERE s.room_id IS NOT NULL
+    UNION
+    SELECT s.id, s.date_start, s.date_end, 'person', r.partner_id
+      FROM training_slot s
+      JOIN training_slot_trainer_rel r ON r.slot_id = s.id
+    UNION
+    SELECT s.id, s.date_start, s.date_end, 'person', s.cotrainer_id
+      FROM training_slot s
+     WHERE s.cotrainer_id IS NOT NULL
+"""
+
+
+class TrainingSlot(models.Model):
+    """A time slot ("créneau") of a sequence: when, where and with whom."""
+    _name = 'training.slot'
+    _description = 'Training slot'
+    _order = 'date_start, id'
+
+    sequence_id = fields.Many2one(
+        'training.sequence',
+        string='Sequence',
+        required=True,
+        index=True,
+        ondelete='cascade',
+    )
+    session_id = fields.Many2one(
+        related='sequence_id.session_id',
+        store=True,
+        index=True,
+        readonly=True,
+    )
+    is_prework = fields.Boolean(
+        related='sequence_id.is_prework',
+        readonly=True,
+    )
+    place_id = fields.Many2one('res.partner', string='Place')
+    room_id = fields.Many2one('training.room', string='Room')
+    trainer_ids = fields.Many2many(
+        'res.partner',
+        'training_slot_trainer_rel',
+        'slot_id',
+        'partner_id',
+        string='Trainers',
+    )
+    cotrainer_id = fields.Many2one('res.partner', string='Co-trainer')
+    host_id = fields.Many2one(
+        'res.partner',
+        string='Host',
+        help='The person who welcomes the participants on site.',
+    )
+    organisation_id = fields.Many2one(
+        'res.partner',
+        string='Training organisation',
+    )
+    comment_organisation = fields.Text(
+        string='Training organisation notification comment',
+    )
+    comment_place = fields.Text(string='Place notification comment')
+    comment_trainer_file = fields.Text(
+        string='Trainer file notification comment',
+    )
+    date_start = fields.Datetime(string='Start', required=True)
+    date_end = fields.Datetime(string='End', required=True)
+    break_duration = fields.Float(
+        string='Break (hours)',
+        help='Break time not counted in the duration.',
+    )
+    duration_hours = fields.Float(
+        string='Duration (hours)',
+        compute='_compute_durations',
+        store=True,
+    )
+    duration_days = fields.Float(
+        string='Duration (days)',
+        compute='_compute_durations',
+        store=True,
+    )
+    conflict_slot_ids = fields.Many2many(
+        'training.slot',
+        string='Conflicting slots',
+        compute='_compute_conflicts',
+        help='Other slots at the same time in the same room or with one of '
+             'the same trainers.',
+    )
+    has_conflict = fields.Boolean(
+        string='Double booking',
+        compute='_compute_conflicts',
+        search='_search_has_conflict',
+    )
+
+    _sql_constraints = [
+        ('dates_order', 'CHECK (date_end > date_start)',
+         'The end of a slot must be after its start.'),
+        ('break_positive', 'CHECK (break_duration >= 0)',
+         'The break cannot be negative.'),
+    ]
+
+    @api.depends('date_start', 'date_end', 'break_duration')
+    def _compute_durations(self):
+        hours_per_day = self.env.user.company_id.training_hours_per_day or 7.0
+        for slot in self:
+            if not (slot.date_start and slot.date_end):
+                slot.duration_hours = slot.duration_days = 0.0
+                continue
+            span = fields.Datetime.from_string(slot.date_end) - \
+                fields.Datetime.from_string(slot.date_start)
+            hours = span.total_seconds() / 3600.0 - (slot.break_duration or 0)
+            slot.duration_hours = max(hours, 0.0)
+            slot.duration_days = round(slot.duration_hours / hours_per_day, 2)
+
+    @api.multi
+    def _compute_conflicts(self):
+        conflicts = self._conflicting_pairs()
+        for slot in self:
+            others = conflicts.get(slot.id, set())
+            slot.conflict_slot_ids = [(6, 0, sorted(others))]
+            slot.has_conflict = bool(others)
+
+    @api.multi
+    def _conflicting_pairs(self):
+        """{slot id: ids of the other slots sharing its room or one of its
+        trainers at an overlapping time}, for all of ``self`` in one query.
+        Slots of cancelled sessions or sequences do not count."""
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return {}
+        self.env.cr.execute("""
+            WITH booking AS (%s),
+            live AS (
+                SELECT b.* FROM booking b
+                  JOIN training_slot s ON s.id = b.slot_id
+                  JOIN training_sequence q ON q.id = s.sequence_id
+                  JOIN training_session t ON t.id = q.session_id
+                 WHERE q.status != 'cancelled' AND t.state != 'cancelled'
+            )
+            SELECT DISTINCT a.slot_id, b.slot_id
+              FROM live a
+              JOIN live b ON b.kind = a.kind
+                         AND b.resource_id = a.resource_id
+                         AND b.slot_id != a.slot_id
+                         AND b.date_start < a.date_end
+                         AND a.date_start < b.date_end
+             WHERE a.slot_id IN %%s
+        """ % _BOOKINGS_SQL, (tuple(ids),))
+        result = {}
+        for slot_id, other_id in self.env.cr.fetchall():
+            result.setdefault(slot_id, set()).add(other_id)
+        return result
+
+    @api.model
+    def _search_has_conflict(self, operator, value):
+        if operator not in ('=', '!=') or not isinstance(value, bool):
+            raise ValidationError(_('Unsupported search on double bookings.'))
+        all_slots = self.search([])
+        conflicting = list(all_slots._conflicting_pairs())
+        positive = (operator == '=') == value
+        return [('id', 'in' if positive else 'not in', conflicting)]
+
+    @api.onchange('room_id')
+    def _onchange_room_id(self):
+        if self.room_id.place_id:
+            self.place_id = self.room_id.place_id
+
+    @api.onchange('sequence_id')
+    def _onchange_sequence_id(self):
+        session = self.sequence_id.session_id
+        if session and not self.trainer_ids:
+            self.trainer_ids = session.trainer_ids
+        if session and not self.organisation_id:
+            self.organisation_id = session.organisation_id
+
+    @api.multi
+    def name_get(self):
+        result = []
+        for slot in self:
+            label = slot.sequence_id.name or ''
+            if slot.date_start:
+                start = fields.Datetime.context_timestamp(
+                    slot, fields.Datetime.from_string(slot.date_start))
+                label = '%s - %s' % (label, start.strftime('%d/%m/%Y %H:%M'))
+            result.append((slot.id, label))
+        return result
+
+    @api.model
+    def create(self, vals):
+        if vals.get('sequence_id'):
+            self.env['training.sequence'].browse(
+                vals['sequence_id']).session_id._check_planning_lock()
+        return super(TrainingSlot, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self.mapped('session_id')._check_planning_lock()
+        if vals.get('sequence_id'):
+            self.env['training.sequence'].browse(
+                vals['sequence_id']).session_id._check_planning_lock()
+        return super(TrainingSlot, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self.mapped('session_id')._check_planning_lock()
+        return super(TrainingSlot, self).unlink()
