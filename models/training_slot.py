@@ -97,12 +97,6 @@ class TrainingSlot(models.Model):
         search='_search_has_conflict',
     )
 
-    _sql_constraints = [
-        ('dates_order', 'CHECK (date_end > date_start)',
-         'The end of a slot must be after its start.'),
-        ('break_positive', 'CHECK (break_duration >= 0)',
-         'The break cannot be negative.'),
-    ]
 
     @api.depends('date_start', 'date_end', 'break_duration')
     def _compute_durations(self):
@@ -116,6 +110,20 @@ class TrainingSlot(models.Model):
             hours = span.total_seconds() / 3600.0 - (slot.break_duration or 0)
             slot.duration_hours = max(hours, 0.0)
             slot.duration_days = round(slot.duration_hours / hours_per_day, 2)
+
+    @api.constrains('date_start', 'date_end', 'break_duration')
+    def _check_dates(self):
+        for slot in self:
+            if slot.date_end <= slot.date_start:
+                raise ValidationError(_(
+                    'Slot of "%s": the end must be after the start.'
+                ) % slot.sequence_id.name)
+            if slot.break_duration < 0:
+                raise ValidationError(_('The break cannot be negative.'))
+            if slot.duration_hours <= 0:
+                raise ValidationError(_(
+                    'Slot of "%s": the break is as long as the slot itself.'
+                ) % slot.sequence_id.name)
 
     @api.multi
     def _compute_conflicts(self):

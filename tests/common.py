@@ -1,0 +1,71 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests.common import SavepointCase
+
+
+class TrainingCase(SavepointCase):
+    """Users of every role and helpers to build sessions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TrainingCase, cls).setUpClass()
+        cls.env = cls.env(context=dict(
+            cls.env.context, tracking_disable=False, mail_notrack=False,
+            no_reset_password=True, mail_create_nosubscribe=True))
+        cls.Session = cls.env['training.session']
+        cls.Sequence = cls.env['training.sequence']
+        cls.Slot = cls.env['training.slot']
+        cls.Registration = cls.env['training.registration']
+        cls.Partner = cls.env['res.partner']
+        cls.user = cls._create_user('t_user', 'group_training_session_user')
+        cls.user2 = cls._create_user('t_user2', 'group_training_session_user')
+        cls.manager = cls._create_user(
+            't_manager', 'group_training_session_manager')
+        cls.admin = cls._create_user('t_admin', 'group_training_session_admin')
+        cls.trainer = cls._create_user(
+            't_trainer', 'group_training_session_trainer', portal=True)
+        cls.tutor = cls._create_user(
+            't_tutor', 'group_training_session_tutor', portal=True)
+        cls.trainee = cls._create_user(
+            't_trainee', 'group_training_session_trainee', portal=True)
+        cls.room = cls.env['training.room'].create({'name': 'Salle Test'})
+        cls.room2 = cls.env['training.room'].create({'name': 'Salle Bis'})
+        cls.other_trainer = cls.Partner.create({'name': 'Paul Formateur'})
+
+    @classmethod
+    def _create_user(cls, login, group, portal=False):
+        base_group = 'base.group_portal' if portal else 'base.group_user'
+        return cls.env['res.users'].create({
+            'name': login.replace('_', ' ').title(),
+            'login': login,
+            'email': '%s@example.com' % login,
+            'tz': 'Europe/Paris',
+            'groups_id': [(6, 0, [
+                cls.env.ref(base_group).id,
+                cls.env.ref('training_session.%s' % group).id,
+            ])],
+        })
+
+    @classmethod
+    def _create_session(cls, **vals):
+        vals.setdefault('name', 'Session de test')
+        return cls.env['training.session'].create(vals)
+
+    @classmethod
+    def _add_sequence(cls, session, name='Séquence', slots=(), **vals):
+        """Add a sequence with ``slots``: (start, end[, extra values])."""
+        sequence = cls.env['training.sequence'].create(dict(
+            vals, session_id=session.id, name=name))
+        for slot in slots:
+            extra = slot[2] if len(slot) > 2 else {}
+            cls.env['training.slot'].create(dict(
+                extra, sequence_id=sequence.id,
+                date_start=slot[0], date_end=slot[1]))
+        return sequence
+
+    def _register(self, session, partner=None, state='confirmed'):
+        partner = partner or self.Partner.create({'name': 'Jean Stagiaire'})
+        return self.Registration.create({
+            'session_id': session.id,
+            'partner_id': partner.id,
+            'state': state,
+        })
