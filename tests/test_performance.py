@@ -1,0 +1,71 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from .common import TrainingCase
+
+# The fields of the sessions list view, including the non-stored count.
+LIST_FIELDS = [
+    'code', 'name', 'course_id', 'session_type', 'date_start', 'date_end',
+    'duration_hours', 'registered_count', 'capacity_max', 'user_id',
+    'publication_state', 'state',
+]
+
+
+class TestBatchedComputes(TrainingCase):
+    """Opening a list must not run one query per session."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestBatchedComputes, cls).setUpClass()
+        population = cls.env['training.population'].create({
+            'name': 'Perf', 'user_ids': [(6, 0, cls.user.ids)]})
+        cls.sessions = cls.env['training.session']
+        for index in range(60):
+            session = cls._create_session(
+                name='Perf %s' % index,
+                population_ids=[(6, 0, population.ids)] if index % 2 else [])
+            cls._add_sequence(session, slots=[
+                ('2027-02-01 08:00:00', '2027-02-01 12:00:00',
+                 {'room_id': cls.room.id})])
+            cls.env['training.registration'].create({
+                'session_id': session.id, 'state': 'confirmed',
+                'partner_id': cls.Partner.create({'name': 'P%s' % index}).id})
+            cls.sessions |= session
+
+    def _queries_to_read(self, model, records, fields):
+        """Queries to read ``fields`` of ``records`` as a training user,
+        with warm access caches (ACLs and rules are cached per process)."""
+        records = records.sudo(self.user)
+        records[:1].search_read([('id', 'in', records[:1].ids)], fields)
+        records.invalidate_cache()
+        before = self.cr.sql_log_count
+        records.search_read([('id', 'in', records.ids)], fields)
+        return self.cr.sql_log_count - before
+
+    def test_session_list_queries_do_not_grow(self):
+        few = self._queries_to_read('training.session', self.sessions[:5],
+                                    LIST_FIELDS)
+        many = self._queries_to_read('training.session', self.sessions,
+                                     LIST_FIELDS)
+        self.assertEqual(few, many)
+
+    def test_slot_list_queries_do_not_grow(self):
+        fields = ['session_id', 'sequence_id', 'date_start', 'date_end',
+                  'duration_hours', 'room_id', 'trainer_ids', 'has_conflict']
+        slots = self.sessions.mapped('slot_ids')
+        few = self._queries_to_read('training.slot', slots[:5], fields)
+        many = self._queries_to_read('training.slot', slots, fields)
+        self.assertEqual(few, many)
+        self.assertTrue(all(slots.mapped('has_conflict')),
+                        'all these slots share the same room and time')
+
+    def test_course_session_count_batched(self):
+        courses = self.env['training.course']
+        for index in range(20):
+            course = self.env['training.course'].create(
+                {'name': 'C%s' % index})
+            self.sessions[index].course_id = course
+            courses |= course
+        few = self._queries_to_read('training.course', courses[:2],
+                                    ['name', 'session_count'])
+        many = self._queries_to_read('training.course', courses,
+                                     ['name', 'session_count'])
+        self.assertEqual(few, many)

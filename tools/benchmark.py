@@ -1,0 +1,90 @@
+"""Benchmark of the heavy paths, on a throw-away copy of a database.
+
+    .venv/bin/python tools/benchmark.py [--db training_test] [--sessions 10000]
+
+Creates N sessions (one sequence and one slot each, a registration on every
+other one), then measures what the sessions list does: the default page of
+80 rows and a read of every session, as a training user (record rules on),
+printing the time and the number of SQL queries. Everything is rolled back.
+"""
+import argparse
+import os
+import time
+
+import odoo
+from odoo.modules.registry import Registry
+
+LIST_FIELDS = [
+    'code', 'name', 'course_id', 'session_type', 'date_start', 'date_end',
+    'duration_hours', 'registered_count', 'capacity_max', 'user_id',
+    'publication_state', 'state',
+]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def measure(env, label, func):
+    env.invalidate_all() if hasattr(env, 'invalidate_all') else env.clear()
+    before, start = env.cr.sql_log_count, time.time()
+    result = func()
+    print('%-45s %8.3f s %6d queries' % (
+        label, time.time() - start, env.cr.sql_log_count - before))
+    return result
+
+
+def populate(env, count):
+    Session = env['training.session']
+    course = env['training.course'].create({'name': 'Benchmark'})
+    room = env['training.room'].create({'name': 'Benchmark room'})
+    partner = env['res.partner'].create({'name': 'Benchmark trainee'})
+    for index in range(count):
+        session = Session.create({'name': 'Bench %s' % index,
+                                  'course_id': course.id, 'year': 2030})
+        sequence = env['training.sequence'].create(
+            {'session_id': session.id, 'name': 'S'})
+        day = '2030-%02d-%02d' % (index % 12 + 1, index % 28 + 1)
+        env['training.slot'].create({
+            'sequence_id': sequence.id, 'room_id': room.id,
+            'date_start': day + ' 08:00:00', 'date_end': day + ' 12:00:00'})
+        if index % 2:
+            env['training.registration'].create({
+                'session_id': session.id, 'partner_id': partner.id,
+                'state': 'confirmed'})
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--db', default='training_test')
+    parser.add_argument('--sessions', type=int, default=10000)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config([
+        '-c', os.path.join(ROOT, '.local', 'odoo.conf'), '-d', args.db,
+        '--log-level=warn'])
+    registry = Registry(args.db)
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        start = time.time()
+        populate(env, args.sessions)
+        print('created %d sessions in %.1f s' % (
+            args.sessions, time.time() - start))
+        user = env.ref('training_session.user_training_user_demo')
+        Session = env['training.session'].sudo(user)
+        Slot = env['training.slot'].sudo(user)
+        measure(env, 'sessions list, first page (80 rows)',
+                lambda: Session.search_read([], LIST_FIELDS, limit=80))
+        total = measure(env, 'sessions list, all rows',
+                        lambda: Session.search_read([], LIST_FIELDS))
+        print('  (%d sessions read)' % len(total))
+        measure(env, 'sessions grouped by course (read_group)',
+                lambda: Session.read_group([], ['duration_hours'],
+                                           ['course_id']))
+        measure(env, 'planning list, first page (80 slots)',
+                lambda: Slot.search_read([], [
+                    'session_id', 'date_start', 'date_end', 'room_id',
+                    'trainer_ids', 'has_conflict'], limit=80))
+        measure(env, 'double-booking filter over all slots',
+                lambda: Slot.search_count([('has_conflict', '=', True)]))
+        cr.rollback()
+
+
+if __name__ == '__main__':
+    main()
