@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
 from .training_registration import REGISTERED_STATES
@@ -12,6 +14,7 @@ COURSE_FIELDS = [
     'comment', 'population_ids',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
+YEAR_RE = re.compile(r'^\d{4}$')
 
 
 class TrainingSession(models.Model):
@@ -21,7 +24,8 @@ class TrainingSession(models.Model):
     _order = 'date_start desc, code desc'
 
     def _default_year(self):
-        return fields.Date.from_string(fields.Date.context_today(self)).year
+        return str(fields.Date.from_string(
+            fields.Date.context_today(self)).year)
 
     code = fields.Char(
         readonly=True,
@@ -41,10 +45,12 @@ class TrainingSession(models.Model):
         index=True,
         track_visibility='onchange',
     )
-    year = fields.Integer(
+    year = fields.Char(
         required=True,
+        size=4,
         default=_default_year,
         track_visibility='onchange',
+        help='Year of the session: its code is numbered within it.',
     )
     user_id = fields.Many2one(
         'res.users',
@@ -229,6 +235,14 @@ class TrainingSession(models.Model):
     def _check_capacities(self):
         check_capacities(self)
 
+    @api.constrains('year')
+    def _check_year(self):
+        for session in self:
+            if not YEAR_RE.match(session.year or ''):
+                raise ValidationError(_(
+                    'The year must have four digits, e.g. 2027 (got "%s").'
+                ) % (session.year,))
+
     @api.onchange('course_id')
     def _onchange_course_id(self):
         if self.course_id:
@@ -257,6 +271,10 @@ class TrainingSession(models.Model):
             defaults = self._values_from_course(course)
             vals = dict(defaults, **vals)
         year = vals.get('year') or self._default_year()
+        if not YEAR_RE.match(str(year)):
+            raise ValidationError(_(
+                'The year must have four digits, e.g. 2027 (got "%s").'
+            ) % (year,))
         vals['code'] = self._next_code(year)
         return super(TrainingSession, self).create(vals)
 
@@ -265,7 +283,7 @@ class TrainingSession(models.Model):
         """Next code of ``year``: one ir.sequence with a date range (and so a
         counter) per year, e.g. 2026-0042."""
         return self.env['ir.sequence'].sudo().with_context(
-            ir_sequence_date='%04d-01-01' % year,
+            ir_sequence_date='%s-01-01' % year,
         ).next_by_code('training.session')
 
     @api.multi

@@ -17,6 +17,27 @@ _BOOKINGS_SQL = """
       FROM training_slot s
      WHERE s.cotrainer_id IS NOT NULL
 """
+# Pairs of bookings of the same resource at overlapping times, among the
+# slots of live sessions and sequences; filled with the selected columns
+# and an optional WHERE clause.
+_CONFLICTS_SQL = """
+    WITH booking AS (""" + _BOOKINGS_SQL.replace('%', '%%') + """),
+    live AS (
+        SELECT b.* FROM booking b
+          JOIN training_slot s ON s.id = b.slot_id
+          JOIN training_sequence q ON q.id = s.sequence_id
+          JOIN training_session t ON t.id = q.session_id
+         WHERE q.status != 'cancelled' AND t.state != 'cancelled'
+    )
+    SELECT DISTINCT %s
+      FROM live a
+      JOIN live b ON b.kind = a.kind
+                 AND b.resource_id = a.resource_id
+                 AND b.slot_id != a.slot_id
+                 AND b.date_start < a.date_end
+                 AND a.date_start < b.date_end
+    %s
+"""
 
 
 class TrainingSlot(models.Model):
@@ -43,7 +64,7 @@ class TrainingSlot(models.Model):
         readonly=True,
     )
     place_id = fields.Many2one('res.partner', string='Place')
-    room_id = fields.Many2one('training.room', string='Room')
+    room_id = fields.Many2one('training.room', string='Room', index=True)
     trainer_ids = fields.Many2many(
         'res.partner',
         'training_slot_trainer_rel',
@@ -68,7 +89,7 @@ class TrainingSlot(models.Model):
     comment_trainer_file = fields.Text(
         string='Trainer file notification comment',
     )
-    date_start = fields.Datetime(string='Start', required=True)
+    date_start = fields.Datetime(string='Start', required=True, index=True)
     date_end = fields.Datetime(string='End', required=True)
     break_duration = fields.Float(
         string='Break (hours)',
@@ -96,7 +117,6 @@ class TrainingSlot(models.Model):
         compute='_compute_conflicts',
         search='_search_has_conflict',
     )
-
 
     @api.depends('date_start', 'date_end', 'break_duration')
     def _compute_durations(self):
@@ -141,24 +161,8 @@ class TrainingSlot(models.Model):
         ids = [i for i in self.ids if isinstance(i, int)]
         if not ids:
             return {}
-        self.env.cr.execute("""
-            WITH booking AS (%s),
-            live AS (
-                SELECT b.* FROM booking b
-                  JOIN training_slot s ON s.id = b.slot_id
-                  JOIN training_sequence q ON q.id = s.sequence_id
-                  JOIN training_session t ON t.id = q.session_id
-                 WHERE q.status != 'cancelled' AND t.state != 'cancelled'
-            )
-            SELECT DISTINCT a.slot_id, b.slot_id
-              FROM live a
-              JOIN live b ON b.kind = a.kind
-                         AND b.resource_id = a.resource_id
-                         AND b.slot_id != a.slot_id
-                         AND b.date_start < a.date_end
-                         AND a.date_start < b.date_end
-             WHERE a.slot_id IN %%s
-        """ % _BOOKINGS_SQL, (tuple(ids),))
+        self.env.cr.execute(_CONFLICTS_SQL % (
+            'a.slot_id, b.slot_id', 'WHERE a.slot_id IN %s'), (tuple(ids),))
         result = {}
         for slot_id, other_id in self.env.cr.fetchall():
             result.setdefault(slot_id, set()).add(other_id)
@@ -168,8 +172,9 @@ class TrainingSlot(models.Model):
     def _search_has_conflict(self, operator, value):
         if operator not in ('=', '!=') or not isinstance(value, bool):
             raise ValidationError(_('Unsupported search on double bookings.'))
-        all_slots = self.search([])
-        conflicting = list(all_slots._conflicting_pairs())
+        # one query over every slot; access rules apply to the final search
+        self.env.cr.execute(_CONFLICTS_SQL % ('a.slot_id', ''))
+        conflicting = [row[0] for row in self.env.cr.fetchall()]
         positive = (operator == '=') == value
         return [('id', 'in' if positive else 'not in', conflicting)]
 

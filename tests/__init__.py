@@ -1,0 +1,5 @@
+from . import test_i18n
+from . import test_performance
+from . import test_planning
+from . import test_security
+from . import test_session

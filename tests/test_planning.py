@@ -10,7 +10,8 @@ class TestPlanning(TrainingCase):
         """Pre-work, then sequences on 15 May and 27 June (manual 001)."""
         session = self._create_session(name='Session complexe', year=2027)
         prework = self._add_sequence(
-            session, 'Pré-work', is_prework=True, teaching_modality='e_learning',
+            session, 'Pré-work', is_prework=True,
+            teaching_modality='e_learning',
             slots=[('2027-05-02 07:00:00', '2027-05-09 16:00:00',
                     {'break_duration': 100.0})])
         first = self._add_sequence(session, 'Séquence 1', slots=[
@@ -137,8 +138,9 @@ class TestPlanning(TrainingCase):
         self.assertFalse(after.has_conflict)
         self.assertTrue(same_trainer.has_conflict)
         self.assertFalse(free.has_conflict)
-        flagged = self.Slot.search([('has_conflict', '=', True),
-                                    ('session_id', 'in', (session | other).ids)])
+        flagged = self.Slot.search([
+            ('has_conflict', '=', True),
+            ('session_id', 'in', (session | other).ids)])
         self.assertEqual(flagged, slot | overlap | same_trainer)
         # a cancelled session does not book anything
         other.action_cancel()

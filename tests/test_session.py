@@ -50,8 +50,7 @@ class TestSession(TrainingCase):
     def test_create_from_course_prefills(self):
         session = self.Session.create({'course_id': self.course.id})
         self._assert_prefilled(session)
-        this_year = int(session.create_date[:4])
-        self.assertEqual(session.year, this_year)
+        self.assertEqual(session.year, session.create_date[:4])
 
     def test_onchange_course_prefills_the_form(self):
         session = self.Session.new({})
@@ -95,6 +94,13 @@ class TestSession(TrainingCase):
         self.assertEqual(other_year.code, '2097-0001')
         next_2031 = self._create_session(year=2031)
         self.assertEqual(next_2031.code, '2031-%04d' % (number + 2))
+
+    def test_year_has_four_digits(self):
+        with self.assertRaises(ValidationError):
+            self._create_session(year='27')
+        session = self._create_session(year='2031')
+        with self.assertRaises(ValidationError):
+            session.year = 'deux'
 
     def test_code_unique(self):
         first = self._create_session(year=2031)

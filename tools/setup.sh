@@ -12,7 +12,7 @@ log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- packages
-APT_PACKAGES="wkhtmltopdf libldap2-dev libsasl2-dev libpq-dev postgresql chromium fonts-dejavu-core poppler-utils xfonts-75dpi"
+APT_PACKAGES="gettext wkhtmltopdf libldap2-dev libsasl2-dev libpq-dev postgresql chromium fonts-dejavu-core poppler-utils xfonts-75dpi"
 missing=""
 for pkg in $APT_PACKAGES; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
@@ -56,9 +56,17 @@ fi
 
 # ---------------------------------------------------------------- addons path
 # Odoo finds an addon by its directory name: expose the checkout as
-# `training_session` whatever the clone is called.
-mkdir -p "$LOCAL/addons"
-ln -sfn "$ROOT" "$LOCAL/addons/training_session"
+# `training_session` whatever the clone is called. The addon directory links
+# each visible entry of the checkout, not the checkout itself: Odoo walks
+# the addon's tree (translation export) and must not wander into .venv or
+# loop through .local.
+ADDON="$LOCAL/addons/training_session"
+[ ! -L "$ADDON" ] || rm -f "$ADDON"
+rm -rf "$ADDON"
+mkdir -p "$ADDON"
+for entry in "$ROOT"/*; do
+    ln -s "$entry" "$ADDON/$(basename "$entry")"
+done
 
 # ---------------------------------------------------------------- odoo.conf
 ODOO_ADDONS="$("$VENV/bin/python" -c 'import odoo.addons, os; print(os.path.dirname(odoo.addons.__file__))' 2>/dev/null || true)"

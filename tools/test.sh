@@ -27,6 +27,10 @@ if ! db_exists "$TEMPLATE"; then
     [ ! -d "$FILESTORE/$TEMPLATE.part" ] || mv "$FILESTORE/$TEMPLATE.part" "$FILESTORE/$TEMPLATE"
 fi
 
+echo "[test] flake8 (OCA settings: 79 columns, __init__.py excluded)"
+(cd "$ROOT" && "$ROOT/.venv/bin/flake8" --max-line-length 79 \
+    --exclude "__init__.py,__manifest__.py,.venv,.local,.git" .)
+
 echo "[test] fresh database $DB from $TEMPLATE"
 "${PSQL[@]}" -c "DROP DATABASE IF EXISTS \"$DB\""
 rm -rf "${FILESTORE:?}/$DB"

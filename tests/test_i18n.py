@@ -1,0 +1,39 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests.common import TransactionCase
+from odoo.tools.translate import trans_generate
+
+# Terms that are the same in French.
+SAME_IN_FRENCH = {
+    'Code', 'Certification', 'Description', 'E-learning', 'Pre-work',
+    'Population', 'Populations', 'Session', 'Sessions', 'Type', 'URL',
+}
+
+
+class TestFrenchTranslation(TransactionCase):
+    """Every user-visible term of the addon has its French translation in
+    i18n/fr.po (loaded at installation, French being installed)."""
+
+    def test_every_term_is_translated(self):
+        self.assertTrue(self.env['res.lang'].search(
+            [('code', '=', 'fr_FR')]), 'French must be installed')
+        terms = trans_generate('fr_FR', ['training_session'], self.cr)
+        self.assertGreater(len(terms), 100)
+        missing = sorted({
+            source for _module, _type, _name, res_id, source, value, _c
+            in terms
+            if value == source
+            and not str(res_id).endswith('_demo')
+            and source.strip() not in SAME_IN_FRENCH
+        })
+        self.assertFalse(missing, 'Untranslated terms in i18n/fr.po:\n%s'
+                         % '\n'.join(missing))
+
+    def test_translation_is_used(self):
+        session = self.env['training.session'].with_context(
+            lang='fr_FR').create({'name': 'Session'})
+        with self.assertRaisesRegex(Exception, 'quatre chiffres'):
+            session.with_context(lang='fr_FR').year = '27'
+        labels = dict(self.env['training.session'].with_context(
+            lang='fr_FR')._fields['state']._description_selection(
+                self.env(context={'lang': 'fr_FR'})))
+        self.assertEqual(labels['created'], 'Créée')

@@ -1,0 +1,58 @@
+// Screenshots of the real UI for the README, taken from a running `make run`
+// (http://localhost:8069, database training_demo) with Debian's Chromium:
+//   npm install --prefix .local/shots playwright-core
+//   NODE_PATH=.local/shots/node_modules node tools/screenshots.js
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.ODOO_URL || 'http://localhost:8069';
+const OUT = process.env.OUT || 'docs';
+
+async function login(page, login) {
+  await page.goto(`${BASE}/web/login?db=training_demo`);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', login);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.o_main_navbar, .o_main', { timeout: 60000 });
+}
+
+async function shot(page, url, file, waitFor) {
+  await page.goto(`${BASE}${url}`);
+  await page.waitForSelector(waitFor || '.o_content', { timeout: 60000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${OUT}/${file}` });
+  console.log(`${OUT}/${file}`);
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  // Odoo 11's web client shows datetimes in the browser's time zone
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 860 }, timezoneId: 'Europe/Paris', locale: 'fr-FR' });
+  await login(page, 'responsable');
+  const sessions = 'action=training_session.training_session_action&model=training.session';
+  await shot(page, `/web#${sessions}&view_type=list`, 'sessions-list.png', '.o_list_view');
+  await shot(page, `/web#${sessions}&view_type=kanban`, 'sessions-kanban.png', '.o_kanban_view');
+  const find = async (xmlid) => page.evaluate(async (xmlid) => {
+    const r = await fetch('/web/dataset/call_kw', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: {
+        model: 'ir.model.data', method: 'xmlid_to_res_id', args: [xmlid], kwargs: {} } }),
+    });
+    return (await r.json()).result;
+  }, xmlid);
+  const complex = await find('training_session.training_session_management_demo');
+  const draft = await find('training_session.training_session_sst_demo');
+  await shot(page, `/web#id=${draft}&${sessions}&view_type=form`, 'session-draft-form.png', '.o_form_view');
+  await shot(page, `/web#id=${complex}&${sessions}&view_type=form`, 'session-form.png', '.o_form_view');
+  await page.click('.o_notebook .nav-tabs li:nth-child(2) a');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${OUT}/session-planning.png` });
+  console.log(`${OUT}/session-planning.png`);
+  const slots = 'action=training_session.training_slot_action&model=training.slot';
+  await shot(page, `/web#${slots}&view_type=calendar`, 'planning-calendar.png', '.o_calendar_view');
+  await browser.close();
+})().catch((e) => { console.error(e); process.exit(1); });
