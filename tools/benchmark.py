@@ -4,7 +4,8 @@
     .venv/bin/python tools/benchmark.py [--sessions 10000]
 
 Copies training_test to training_bench, creates N sessions (one sequence
-and one slot each, a registration on every other one), then measures what
+and one slot each in one of 20 rooms over three years, a registration on
+every other one), then measures what
 the sessions list does: the default page of 80 rows and a read of every
 session, as a training user (record rules on), printing the time and the
 number of SQL queries.
@@ -39,16 +40,19 @@ def populate(env, count):
                            mail_create_nolog=True, mail_notrack=True))
     Session = env['training.session']
     course = env['training.course'].create({'name': 'Benchmark'})
-    room = env['training.room'].create({'name': 'Benchmark room'})
+    rooms = [env['training.room'].create({'name': 'Room %s' % index})
+             for index in range(20)]
     partner = env['res.partner'].create({'name': 'Benchmark trainee'})
     for index in range(count):
         session = Session.create({'name': 'Bench %s' % index,
                                   'course_id': course.id, 'year': 2030})
         sequence = env['training.sequence'].create(
             {'session_id': session.id, 'name': 'S'})
-        day = '2030-%02d-%02d' % (index % 12 + 1, index % 28 + 1)
+        # 20 rooms, three years, about two double bookings a day
+        day = '%d-%02d-%02d' % (2030 + index % 3, index % 12 + 1,
+                                index % 28 + 1)
         env['training.slot'].create({
-            'sequence_id': sequence.id, 'room_id': room.id,
+            'sequence_id': sequence.id, 'room_id': rooms[index % 20].id,
             'date_start': day + ' 08:00:00', 'date_end': day + ' 12:00:00'})
         if index % 2:
             env['training.registration'].create({
