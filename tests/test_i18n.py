@@ -4,8 +4,10 @@ from odoo.tools.translate import trans_generate
 
 # Terms that are the same in French.
 SAME_IN_FRENCH = {
-    'Code', 'Certification', 'Description', 'E-learning', 'Pre-work',
-    'Population', 'Populations', 'Session', 'Sessions', 'Type', 'URL',
+    'Catalogue', 'Certification', 'Code', 'Configuration', 'Cycle',
+    'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
+    'Population', 'Populations', 'Publication', 'Session', 'Sessions',
+    'Total', 'res.config.settings',
 }
 
 

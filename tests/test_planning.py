@@ -220,7 +220,8 @@ class TestPlanningLock(TrainingCase):
 
     def test_lock_message_is_clear(self):
         self._register(self.session)
-        with self.assertRaisesRegex(UserError, 'Operational Manager'):
+        with self.assertRaisesRegex(
+                UserError, 'Operational Manager|Responsable Opérationnel'):
             self.slot.sudo(self.user).write(
                 {'date_end': '2027-05-15 16:00:00'})
 

@@ -166,7 +166,11 @@ class TestSession(TrainingCase):
         session.action_confirm()
         tracked = session.message_ids.mapped('tracking_value_ids').filtered(
             lambda t: t.field == 'state')
-        self.assertIn('Confirmed', tracked.mapped('new_value_char'))
+        # tracked in the language of the user who made the change
+        env = self.env(context={'lang': self.env.user.lang})
+        labels = dict(self.Session._fields['state']._description_selection(
+            env))
+        self.assertIn(labels['confirmed'], tracked.mapped('new_value_char'))
         self.assertIn(
             self.env.ref('training_session.mt_session_confirmed'),
             session.message_ids.mapped('subtype_id'))
