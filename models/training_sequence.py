@@ -14,7 +14,7 @@ class TrainingSequence(models.Model):
     entered on the sequence itself."""
     _name = 'training.sequence'
     _description = 'Training sequence'
-    _order = 'session_id, date_start, sequence, id'
+    _order = 'session_id, sequence, date_start, id'
 
     session_id = fields.Many2one(
         'training.session',

@@ -41,7 +41,7 @@ REQ_STAMP="$LOCAL/requirements.sha"
 REQ_SHA="$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)"
 if [ "$(cat "$REQ_STAMP" 2>/dev/null)" != "$REQ_SHA" ]; then
     log "installing Python requirements (first time: a few minutes)"
-    "$VENV/bin/pip" install -q --upgrade "pip<24" wheel "setuptools<58"
+    "$VENV/bin/pip" install -q --upgrade "pip<24" wheel "setuptools<58" 2>&1 | { grep -v "^WARNING: Location" || true; }
     "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt" 2>&1 | { grep -v "^WARNING: Location" || true; }
     echo "$REQ_SHA" > "$REQ_STAMP"
 fi
