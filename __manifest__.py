@@ -33,6 +33,11 @@
         "views/training_scheme_views.xml",
         "views/training_certification_scheme_views.xml",
         "views/res_config_settings_views.xml",
+        "views/training_session_assets.xml",
+        "wizards/training_session_create_wizard_views.xml",
+    ],
+    "qweb": [
+        "static/src/xml/training_session_list.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import re
+
+import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -343,6 +346,61 @@ class TrainingSession(models.Model):
                 'can no longer be changed. Ask an Operational Manager or '
                 'an Administrator.'
             ) % ', '.join(locked.mapped('display_name')))
+
+    # ------------------------------------------------------------ duplicate
+    @api.multi
+    def duplicate_on_dates(self, year, date_start, date_end):
+        """Copy of this session for ``year``, its sequences shifted so that
+        the first one starts on ``date_start`` (a date) at the same local
+        hour, keeping their offsets (manual 001). The copy is a draft in
+        state created, with a new code; slots, participants, costs,
+        fundings and history are not copied."""
+        self.ensure_one()
+        start = fields.Date.from_string(date_start)
+        end = fields.Date.from_string(date_end)
+        if end < start:
+            raise UserError(_('The end date must be on or after the start '
+                              'date.'))
+        sequences = self.sequence_ids.filtered('date_start')
+        first = min(sequences.mapped('date_start')) if sequences else False
+        shift = start - self._local(first).date() if first else \
+            datetime.timedelta(0)
+        new = self.copy({'year': year})
+        for sequence in self.sequence_ids:
+            values = {'session_id': new.id}
+            for name in ('date_start', 'date_end'):
+                if sequence[name]:
+                    values['planned_' + name] = self._shifted(
+                        sequence[name], shift)
+            sequence.copy(values)
+        if new.date_end and self._local(new.date_end).date() > end:
+            raise UserError(_(
+                'The copied sequences end on %s, after the end date %s: '
+                'choose a later end date.'
+            ) % (self._local(new.date_end).strftime('%d/%m/%Y'),
+                 end.strftime('%d/%m/%Y')))
+        return new
+
+    @api.multi
+    def _tz(self):
+        """The time zone dates are shown and entered in: the user's, Paris
+        when the user has none."""
+        return pytz.timezone(self.env.user.tz or 'Europe/Paris')
+
+    @api.multi
+    def _local(self, value):
+        """A UTC datetime string as an aware datetime in ``_tz()``."""
+        moment = pytz.utc.localize(fields.Datetime.from_string(value))
+        return moment.astimezone(self._tz())
+
+    @api.multi
+    def _shifted(self, value, shift):
+        """``value`` (UTC string) moved by ``shift`` (a timedelta) at the
+        same local hour, whatever the daylight saving time on either date."""
+        naive = self._local(value).replace(tzinfo=None) + shift
+        moved = self._tz().localize(naive)
+        return fields.Datetime.to_string(
+            moved.astimezone(pytz.utc).replace(tzinfo=None))
 
     # ------------------------------------------------------------ actions
     @api.multi

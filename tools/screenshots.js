@@ -35,6 +35,11 @@ async function shot(page, url, file, waitFor) {
   await login(page, 'responsable');
   const sessions = 'action=training_session.training_session_action&model=training.session';
   await shot(page, `/web#${sessions}&view_type=list`, 'sessions-list.png', '.o_list_view');
+  await page.click('.o_training_session_create');
+  await page.waitForSelector('.modal-dialog .o_form_view', { timeout: 30000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${OUT}/session-create-wizard.png` });
+  console.log(`${OUT}/session-create-wizard.png`);
   await shot(page, `/web#${sessions}&view_type=kanban`, 'sessions-kanban.png', '.o_kanban_view');
   const find = async (xmlid) => page.evaluate(async (xmlid) => {
     const r = await fetch('/web/dataset/call_kw', {

@@ -1,0 +1,1 @@
+from . import training_session_create_wizard
