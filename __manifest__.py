@@ -24,6 +24,7 @@
         "data/mail_message_subtype_data.xml",
         "views/training_session_menus.xml",
         "views/training_course_views.xml",
+        "views/training_action_views.xml",
         "views/training_sequence_views.xml",
         "views/training_slot_views.xml",
         "views/training_registration_views.xml",

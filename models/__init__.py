@@ -5,6 +5,9 @@ from . import training_certification_scheme
 from . import training_population
 from . import training_room
 from . import training_course
+from . import training_action
+from . import training_action_component
+from . import training_action_component_volume
 from . import training_session
 from . import training_sequence
 from . import training_slot

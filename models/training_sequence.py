@@ -118,7 +118,8 @@ class TrainingSequence(models.Model):
             seq.duration_days = sum(seq.slot_ids.mapped('duration_days'))
             seq.slot_count = len(seq.slot_ids)
 
-    @api.constrains('date_start', 'date_end')
+    @api.constrains('date_start', 'date_end', 'planned_date_start',
+                    'planned_date_end', 'session_id')
     def _check_dates(self):
         for seq in self:
             if seq.date_start and seq.date_end and \
@@ -126,6 +127,7 @@ class TrainingSequence(models.Model):
                 raise ValidationError(_(
                     'Sequence "%s": the end must be after the start.'
                 ) % seq.name)
+        self.mapped('session_id')._check_component_dates()
 
     @api.model
     def create(self, vals):

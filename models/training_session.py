@@ -186,6 +186,30 @@ class TrainingSession(models.Model):
         store=True,
         help='Sum of the slots, pre-work sequences excluded.',
     )
+    component_id = fields.Many2one(
+        'training.action.component',
+        string='Funded action component',
+        index=True,
+        track_visibility='onchange',
+        help='The dates of the session must lie within the component\'s.',
+    )
+    action_id = fields.Many2one(
+        related='component_id.action_id',
+        store=True,
+        readonly=True,
+    )
+    session_number = fields.Char(
+        string='Session number',
+        help='Number of the session within its component.',
+    )
+    seats = fields.Integer(
+        string='Seats',
+        help='Number of seats declared to the funder.',
+    )
+    place_id = fields.Many2one(
+        'res.partner',
+        string='Session place',
+    )
     registered_count = fields.Integer(
         string='Registered',
         compute='_compute_registered_count',
@@ -237,6 +261,46 @@ class TrainingSession(models.Model):
     @api.constrains('capacity_min', 'capacity_target', 'capacity_max')
     def _check_capacities(self):
         check_capacities(self)
+
+    @api.constrains('component_id')
+    def _check_component_dates(self):
+        """A session of a funded component runs within the component's
+        dates (manual 002)."""
+        for session in self.filtered('component_id'):
+            bounds = session._planning_bounds()
+            if not bounds:
+                continue
+            component = session.component_id
+            first, last = bounds
+            start = fields.Date.from_string(component.date_start)
+            end = fields.Date.from_string(component.date_end)
+            if first < start or last > end:
+                raise ValidationError(_(
+                    'Session %s runs from %s to %s, outside the dates of '
+                    'its component %s (%s to %s).'
+                ) % (session.display_name, first.strftime('%d/%m/%Y'),
+                     last.strftime('%d/%m/%Y'), component.display_name,
+                     start.strftime('%d/%m/%Y'), end.strftime('%d/%m/%Y')))
+
+    @api.multi
+    def _planning_bounds(self):
+        """(first day, last day), in local time, of the session's slots and
+        of the planned dates of its sequences without slots; None when
+        nothing is planned. Read from the sources, not from the stored
+        dates, so that it holds inside constraints."""
+        self.ensure_one()
+        moments = []
+        for sequence in self.sequence_ids:
+            if sequence.slot_ids:
+                moments += sequence.slot_ids.mapped('date_start')
+                moments += sequence.slot_ids.mapped('date_end')
+            else:
+                moments += [d for d in (sequence.planned_date_start,
+                                        sequence.planned_date_end) if d]
+        if not moments:
+            return None
+        return (self._local(min(moments)).date(),
+                self._local(max(moments)).date())
 
     @api.constrains('year')
     def _check_year(self):

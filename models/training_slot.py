@@ -144,6 +144,7 @@ class TrainingSlot(models.Model):
                 raise ValidationError(_(
                     'Slot of "%s": the break is as long as the slot itself.'
                 ) % slot.sequence_id.name)
+        self.mapped('sequence_id.session_id')._check_component_dates()
 
     @api.multi
     def _compute_conflicts(self):

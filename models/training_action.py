@@ -1,0 +1,56 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class TrainingAction(models.Model):
+    """A funded training action ("action de formation") of a regional
+    funder's purchase order, made of components (manual 002)."""
+    _name = 'training.action'
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _description = 'Funded training action'
+    _order = 'date_start desc, number'
+
+    name = fields.Char(string='Title', required=True,
+                       track_visibility='onchange')
+    number = fields.Char(string='Action number', required=True, index=True,
+                         track_visibility='onchange')
+    contract_number = fields.Char(string='Contract / agreement number',
+                                  track_visibility='onchange')
+    holder_id = fields.Many2one('res.partner', string='Holder / agent',
+                                track_visibility='onchange')
+    status = fields.Selection(
+        [('draft', 'Draft'), ('running', 'Running'),
+         ('closed', 'Closed'), ('cancelled', 'Cancelled')],
+        default='running', required=True, track_visibility='onchange')
+    scheme_ids = fields.Many2many(
+        'training.scheme', 'training_action_scheme_rel', 'action_id',
+        'scheme_id', string='Schemes')
+    consultation = fields.Char(string='Consultation / call for projects')
+    programme = fields.Char()
+    year = fields.Char(size=4)
+    date_start = fields.Date(string='Planned start')
+    date_end = fields.Date(string='Planned end')
+    component_ids = fields.One2many('training.action.component', 'action_id',
+                                    string='Components')
+    company_id = fields.Many2one(
+        'res.company', default=lambda self: self.env.user.company_id)
+
+    _sql_constraints = [
+        ('number_unique', 'UNIQUE (number)',
+         'The action number must be unique.'),
+    ]
+
+    @api.constrains('date_start', 'date_end')
+    def _check_dates(self):
+        for action in self:
+            if action.date_start and action.date_end and \
+                    action.date_end < action.date_start:
+                raise ValidationError(_(
+                    'Action %s: the planned end must be after the planned '
+                    'start.') % action.number)
+
+    @api.multi
+    def name_get(self):
+        return [(action.id, '%s - %s' % (action.number, action.name))
+                for action in self]
