@@ -12,3 +12,4 @@ from . import training_session
 from . import training_sequence
 from . import training_slot
 from . import training_registration
+from . import training_info_session

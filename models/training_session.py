@@ -210,6 +210,12 @@ class TrainingSession(models.Model):
         'res.partner',
         string='Session place',
     )
+    info_session_ids = fields.One2many(
+        'training.info.session',
+        'session_id',
+        string='Information sessions',
+        copy=False,
+    )
     registered_count = fields.Integer(
         string='Registered',
         compute='_compute_registered_count',

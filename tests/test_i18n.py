@@ -5,7 +5,8 @@ from odoo.tools.translate import trans_generate
 # Terms that are the same in French.
 SAME_IN_FRENCH = {
     'Catalogue', 'Certification', 'Code', 'Configuration', 'Cycle', 'Dates',
-    'Mode', 'Action', 'Programme', 'Volumes',
+    'Mode', 'Action', 'Programme', 'Volumes', 'Avenue', 'Boulevard', 'CEDEX',
+    'Extension', 'bis', 'ter', 'quater',
     'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings',

@@ -1,0 +1,110 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+ZIP_RE = re.compile(r'^\d{5}$')
+
+
+class TrainingInfoSession(models.Model):
+    """An information session ("information collective") held before a
+    session to recruit its trainees, with a structured French address
+    (manual 002)."""
+    _name = 'training.info.session'
+    _description = 'Information session'
+    _order = 'date, time_start, id'
+
+    session_id = fields.Many2one('training.session', string='Session',
+                                 required=True, index=True,
+                                 ondelete='cascade')
+    date = fields.Date(required=True)
+    time_start = fields.Float(string='Start time', required=True)
+    time_end = fields.Float(string='End time', required=True)
+    seats = fields.Integer(string='Seats')
+    public_comment = fields.Text(
+        string='Public comment',
+        help='Published with the offer, e.g. how to get there by public '
+             'transport.')
+    street_number = fields.Char(string='Number')
+    street_number_ext = fields.Selection(
+        [('bis', 'bis'), ('ter', 'ter'), ('quater', 'quater')],
+        string='Extension')
+    street_type = fields.Selection(
+        [('rue', 'Street (rue)'), ('avenue', 'Avenue'),
+         ('boulevard', 'Boulevard'), ('place', 'Square (place)'),
+         ('chemin', 'Way (chemin)'), ('allee', 'Alley (allée)'),
+         ('impasse', 'Cul-de-sac (impasse)'), ('route', 'Road (route)'),
+         ('quai', 'Quay (quai)'), ('cours', 'Promenade (cours)')],
+        string='Street type')
+    street_name = fields.Char(string='Street name')
+    building = fields.Char(string='Building line',
+                           help='Building, staircase, floor...')
+    special_mention = fields.Char(string='Special mention',
+                                  help='Locality, PO box...')
+    zip = fields.Char(string='Postal code')
+    city = fields.Char()
+    cedex = fields.Char(string='CEDEX')
+
+    _sql_constraints = [
+        ('seats_positive', 'CHECK (seats >= 0)',
+         'The number of seats cannot be negative.'),
+    ]
+
+    @api.constrains('time_start', 'time_end')
+    def _check_times(self):
+        for info in self:
+            if not 0 <= info.time_start < info.time_end <= 24:
+                raise ValidationError(_(
+                    'Information session of %s: the start time must be '
+                    'before the end time, both within the day.'
+                ) % info.session_id.display_name)
+
+    @api.constrains('zip')
+    def _check_zip(self):
+        for info in self.filtered('zip'):
+            if not ZIP_RE.match(info.zip):
+                raise ValidationError(_(
+                    'The postal code must have five digits (got "%s").'
+                ) % (info.zip,))
+
+    @api.onchange('zip')
+    def _onchange_zip(self):
+        city = self._city_of_zip(self.zip)
+        if city:
+            self.city = city
+
+    @api.model
+    def _city_of_zip(self, zip_code):
+        """The city most often recorded with ``zip_code`` on contacts and
+        information sessions, or False."""
+        if not zip_code or not ZIP_RE.match(zip_code):
+            return False
+        counts = {}
+        for model in ('res.partner', 'training.info.session'):
+            groups = self.env[model].sudo().read_group(
+                [('zip', '=', zip_code), ('city', '!=', False)],
+                ['city'], ['city'])
+            for group in groups:
+                city = group['city'].strip().upper()
+                counts[city] = counts.get(city, 0) + group['city_count']
+        if not counts:
+            return False
+        return max(sorted(counts), key=lambda name: counts[name])
+
+    @api.multi
+    def name_get(self):
+        result = []
+        for info in self:
+            day = fields.Date.from_string(info.date)
+            result.append((info.id, _(
+                'Information session of %s from %s to %s'
+            ) % (day.strftime('%d/%m/%Y'), _format_time(info.time_start),
+                 _format_time(info.time_end))))
+        return result
+
+
+def _format_time(hours):
+    """9.5 -> '09:30'."""
+    minutes = int(round(hours * 60))
+    return '%02d:%02d' % (minutes // 60, minutes % 60)
