@@ -369,6 +369,14 @@ class TrainingSession(models.Model):
         return super(TrainingSession, self).unlink()
 
     @api.multi
+    def export_data(self, fields_to_export, raw_data=False):
+        """Draft sessions are never exported (manual 001)."""
+        published = self.filtered(
+            lambda session: session.publication_state == 'published')
+        return super(TrainingSession, published).export_data(
+            fields_to_export, raw_data=raw_data)
+
+    @api.multi
     def name_get(self):
         return [(session.id, '[%s] %s' % (session.code, session.name))
                 for session in self]

@@ -140,6 +140,14 @@ class TestSession(TrainingCase):
             [('publication_state', '=', 'draft')]))
         self.assertNotIn(session, drafts)
 
+    def test_drafts_are_never_exported(self):
+        draft = self._create_session(name='Brouillon')
+        published = self._create_session(name='Publiée')
+        published.action_publish()
+        rows = (draft | published).sudo(self.user).export_data(
+            ['code', 'name'])['datas']
+        self.assertEqual(rows, [[published.code, 'Publiée']])
+
     def test_workflow(self):
         session = self._create_session()
         self.assertEqual(session.state, 'created')
