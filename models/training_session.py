@@ -311,10 +311,14 @@ class TrainingSession(models.Model):
     @api.constrains('year')
     def _check_year(self):
         for session in self:
-            if not YEAR_RE.match(session.year or ''):
-                raise ValidationError(_(
-                    'The year must have four digits, e.g. 2027 (got "%s").'
-                ) % (session.year,))
+            session._assert_year_format(session.year)
+
+    @api.model
+    def _assert_year_format(self, year):
+        if not YEAR_RE.match(str(year or '')):
+            raise ValidationError(_(
+                'The year must have four digits, e.g. 2027 (got "%s").'
+            ) % (year,))
 
     @api.onchange('course_id')
     def _onchange_course_id(self):
@@ -344,10 +348,8 @@ class TrainingSession(models.Model):
             defaults = self._values_from_course(course)
             vals = dict(defaults, **vals)
         year = vals.get('year') or self._default_year()
-        if not YEAR_RE.match(str(year)):
-            raise ValidationError(_(
-                'The year must have four digits, e.g. 2027 (got "%s").'
-            ) % (year,))
+        # checked before the code is drawn from the year's counter
+        self._assert_year_format(year)
         vals['code'] = self._next_code(year)
         return super(TrainingSession, self).create(vals)
 
