@@ -35,6 +35,7 @@
         "views/training_certification_scheme_views.xml",
         "views/res_config_settings_views.xml",
         "views/training_session_assets.xml",
+        "wizards/training_session_import_wizard_views.xml",
         "wizards/training_session_create_wizard_views.xml",
     ],
     "qweb": [

@@ -198,6 +198,13 @@ class TrainingSession(models.Model):
         store=True,
         readonly=True,
     )
+    external_ref = fields.Char(
+        string='External reference',
+        copy=False,
+        index=True,
+        help='Reference of the session in the partner\'s system, for '
+             'imported sessions: importing it again changes nothing.',
+    )
     session_number = fields.Char(
         string='Session number',
         help='Number of the session within its component.',
@@ -224,6 +231,8 @@ class TrainingSession(models.Model):
 
     _sql_constraints = [
         ('code_unique', 'UNIQUE (code)', 'The session code must be unique.'),
+        ('external_ref_unique', 'UNIQUE (external_ref)',
+         'Another session has this external reference.'),
         ('capacity_positive',
          'CHECK (capacity_min >= 0 AND capacity_target >= 0 '
          'AND capacity_max >= 0)',
@@ -472,6 +481,15 @@ class TrainingSession(models.Model):
         """A UTC datetime string as an aware datetime in ``_tz()``."""
         moment = pytz.utc.localize(fields.Datetime.from_string(value))
         return moment.astimezone(self._tz())
+
+    @api.multi
+    def _utc_of_local(self, day, hour):
+        """UTC datetime string of ``day`` (a date string) at ``hour``
+        o'clock in ``_tz()``."""
+        moment = datetime.datetime.combine(
+            fields.Date.from_string(day), datetime.time(hour))
+        return fields.Datetime.to_string(self._tz().localize(
+            moment).astimezone(pytz.utc).replace(tzinfo=None))
 
     @api.multi
     def _shifted(self, value, shift):

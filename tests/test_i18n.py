@@ -10,6 +10,9 @@ SAME_IN_FRENCH = {
     'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings',
+    # the documented CSV header, technical names
+    'external_ref;name;course_code;year;date_start;date_end;capacity_max;'
+    'organisation;place',
 }
 
 

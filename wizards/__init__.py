@@ -1,1 +1,3 @@
 from . import training_session_create_wizard
+from . import training_session_import_line
+from . import training_session_import_wizard

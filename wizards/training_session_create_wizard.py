@@ -11,7 +11,8 @@ class TrainingSessionCreateWizard(models.TransientModel):
 
     mode = fields.Selection(
         [('create', 'Create: a new session'),
-         ('duplicate', 'Duplicate: an existing session on new dates')],
+         ('duplicate', 'Duplicate: an existing session on new dates'),
+         ('import', 'Import: partner sessions from a file')],
         required=True,
         default='create',
     )
@@ -60,6 +61,10 @@ class TrainingSessionCreateWizard(models.TransientModel):
             action.update({'view_mode': 'form', 'views': [(False, 'form')],
                            'target': 'current'})
             return action
+        if self.mode == 'import':
+            return self.env.ref(
+                'training_session.training_session_import_wizard_action'
+            ).read()[0]
         self.step = 'session'
         return self._reopen()
 

@@ -1,0 +1,106 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import re
+
+from odoo.exceptions import UserError
+
+from .common import TrainingCase
+
+CSV = """external_ref;name;course_code;year;date_start;date_end;capacity_max;\
+organisation;place
+P-001;Management - Lyon;IMP-MGT;2027;15/05/2027;27/06/2027;12;\
+Formapro;Campus Lyon
+P-002;Sans date de fin;;2027;15/05/2027;;;;
+P-003;Date fausse;;;31/02/2027;01/03/2027;;;
+P-004;Formation inconnue;NOPE;2027;01/03/2027;02/03/2027;;;
+P-005;Capacité fausse;;2027;01/03/2027;02/03/2027;douze;;
+P-006;Bureautique;;;01/12/2027;03/12/2027;8;;
+"""
+
+
+class TestImport(TrainingCase):
+    """Import of partner sessions from CSV, with a preview (issue 3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestImport, cls).setUpClass()
+        cls.course = cls.env['training.course'].create(
+            {'name': 'Manager une équipe', 'code': 'IMP-MGT',
+             'session_type': 'inter'})
+
+    def _wizard(self, text=CSV):
+        return self.env['training.session.import.wizard'].sudo(
+            self.user).create({
+                'data_file': base64.b64encode(text.encode('utf-8')),
+                'filename': 'sessions.csv'})
+
+    def _sessions(self):
+        return self.Session.search([('external_ref', 'like', 'P-00')])
+
+    def test_preview_reports_each_line_and_writes_nothing(self):
+        wizard = self._wizard()
+        wizard.action_preview()
+        status = {line.external_ref: line.status
+                  for line in wizard.line_ids}
+        self.assertEqual(status, {
+            'P-001': 'valid', 'P-002': 'error', 'P-003': 'error',
+            'P-004': 'error', 'P-005': 'error', 'P-006': 'valid'})
+        messages = {line.external_ref: line.message
+                    for line in wizard.line_ids}
+        self.assertIn('date_end', messages['P-002'])
+        self.assertIn('31/02/2027', messages['P-003'])
+        self.assertIn('NOPE', messages['P-004'])
+        self.assertIn('douze', messages['P-005'])
+        self.assertEqual(wizard.line_ids.mapped('line_number'),
+                         [2, 3, 4, 5, 6, 7])
+        self.assertFalse(self._sessions())
+
+    def test_import_valid_lines_as_drafts(self):
+        wizard = self._wizard()
+        wizard.action_preview()
+        wizard.action_import()
+        sessions = self._sessions()
+        self.assertEqual(sorted(sessions.mapped('external_ref')),
+                         ['P-001', 'P-006'])
+        first = sessions.filtered(lambda s: s.external_ref == 'P-001')
+        self.assertEqual(first.publication_state, 'draft')
+        self.assertEqual(first.course_id, self.course)
+        self.assertEqual(first.session_type, 'inter')
+        self.assertEqual(first.capacity_max, 12)
+        self.assertRegex(first.code, r'^2027-\d{4}$')
+        self.assertEqual(first.organisation_id.name, 'Formapro')
+        self.assertEqual(first.place_id.name, 'Campus Lyon')
+        # 09:00 and 17:00 in Paris, summer time
+        self.assertEqual(first.date_start, '2027-05-15 07:00:00')
+        self.assertEqual(first.date_end, '2027-06-27 15:00:00')
+        other = sessions - first
+        self.assertEqual(other.year, '2027')
+        # imported, already imported, rejected (in the user's language)
+        self.assertEqual(re.findall(r'\d+', wizard.summary),
+                         ['2', '0', '4'])
+
+    def test_same_file_twice_creates_nothing_new(self):
+        wizard = self._wizard()
+        wizard.action_preview()
+        wizard.action_import()
+        again = self._wizard()
+        again.action_preview()
+        self.assertEqual(
+            again.line_ids.filtered(
+                lambda line: line.status == 'existing').mapped(
+                    'external_ref'), ['P-001', 'P-006'])
+        again.action_import()
+        self.assertEqual(len(self._sessions()), 2)
+        self.assertEqual(re.findall(r'\d+', again.summary), ['0', '2', '4'])
+
+    def test_wrong_file_is_refused_clearly(self):
+        wizard = self._wizard('nom;début\nA;B\n')
+        with self.assertRaisesRegex(UserError, 'external_ref'):
+            wizard.action_preview()
+
+    def test_create_wizard_offers_import(self):
+        wizard = self.env['training.session.create.wizard'].create(
+            {'mode': 'import'})
+        action = wizard.action_continue()
+        self.assertEqual(action['res_model'],
+                         'training.session.import.wizard')

@@ -1,0 +1,192 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
+import base64
+import csv
+import datetime
+import io
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# The documented header of a partner sessions CSV file (README "Import").
+CSV_COLUMNS = ['external_ref', 'name', 'course_code', 'year', 'date_start',
+               'date_end', 'capacity_max', 'organisation', 'place']
+REQUIRED_COLUMNS = ['external_ref', 'name', 'date_start', 'date_end']
+
+
+class TrainingSessionImportWizard(models.TransientModel):
+    """Import partner sessions from a CSV file: a preview lists every line
+    with its errors before anything is written; importing creates the valid
+    lines as draft sessions and skips the sessions already imported (same
+    external reference), so that a file can be imported twice."""
+    _name = 'training.session.import.wizard'
+    _description = 'Import partner sessions'
+
+    data_file = fields.Binary(string='File', required=True)
+    filename = fields.Char()
+    line_ids = fields.One2many('training.session.import.line', 'wizard_id',
+                               string='Lines', readonly=True)
+    state = fields.Selection([('upload', 'Upload'), ('preview', 'Preview'),
+                              ('done', 'Done')], default='upload')
+    session_ids = fields.Many2many('training.session',
+                                   string='Imported sessions')
+    summary = fields.Char(readonly=True)
+
+    @api.multi
+    def _reopen(self):
+        self.ensure_one()
+        return {'type': 'ir.actions.act_window', 'res_model': self._name,
+                'res_id': self.id, 'view_mode': 'form', 'target': 'new',
+                'name': _('Import partner sessions')}
+
+    @api.multi
+    def action_preview(self):
+        self.ensure_one()
+        rows = self._read_csv()
+        self.line_ids.unlink()
+        Line = self.env['training.session.import.line']
+        existing = self._existing_refs([row.get('external_ref', '').strip()
+                                        for _number, row in rows])
+        for number, row in rows:
+            values, errors = self._parse_row(row)
+            ref = values.get('external_ref')
+            status = 'error' if errors else (
+                'existing' if ref in existing else 'valid')
+            Line.create({
+                'wizard_id': self.id, 'line_number': number,
+                'external_ref': ref, 'name': values.get('name'),
+                'status': status, 'message': '\n'.join(errors),
+                'values_repr': repr(values) if not errors else False,
+            })
+        self.state = 'preview'
+        return self._reopen()
+
+    @api.multi
+    def action_import(self):
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: line.status == 'valid')
+        # a second preview may have become stale: match again
+        existing = self._existing_refs(lines.mapped('external_ref'))
+        sessions = self.env['training.session']
+        for line in lines:
+            if line.external_ref in existing:
+                line.status = 'existing'
+                continue
+            values = ast.literal_eval(line.values_repr)
+            with self.env.cr.savepoint():
+                sessions |= self._create_session(values)
+            line.status = 'imported'
+        self.write({
+            'state': 'done', 'session_ids': [(6, 0, sessions.ids)],
+            'summary': _('%d sessions imported, %d already imported, '
+                         '%d lines rejected.') % (
+                len(sessions),
+                len(self.line_ids.filtered(
+                    lambda line: line.status == 'existing')),
+                len(self.line_ids.filtered(
+                    lambda line: line.status == 'error'))),
+        })
+        return self._reopen()
+
+    @api.multi
+    def _read_csv(self):
+        """[(line number, {column: value})]; a clear error for a file that
+        is not a CSV with the documented header."""
+        raw = base64.b64decode(self.data_file or b'')
+        try:
+            text = raw.decode('utf-8-sig')
+        except UnicodeDecodeError:
+            text = raw.decode('latin-1')
+        try:
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=';,\t')
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise UserError(_(
+                'This file is not a partner sessions CSV: the columns %s are '
+                'missing. Expected header: %s'
+            ) % (', '.join(missing), ';'.join(CSV_COLUMNS)))
+        reader.fieldnames = header
+        return [(index, row) for index, row in enumerate(reader, 2)
+                if any((value or '').strip() for value in row.values())]
+
+    @api.model
+    def _existing_refs(self, refs):
+        refs = [ref for ref in refs if ref]
+        sessions = self.env['training.session'].with_context(
+            active_test=False).search([('external_ref', 'in', refs)])
+        return set(sessions.mapped('external_ref'))
+
+    @api.model
+    def _parse_row(self, row):
+        """(values, errors) of one CSV row."""
+        errors = []
+        get = lambda name: (row.get(name) or '').strip()  # noqa: E731
+        values = {'external_ref': get('external_ref'), 'name': get('name')}
+        for name in REQUIRED_COLUMNS:
+            if not get(name):
+                errors.append(_('The column %s is empty.') % name)
+        for name in ('date_start', 'date_end'):
+            if get(name):
+                try:
+                    values[name] = fields.Date.to_string(
+                        datetime.datetime.strptime(get(name), '%d/%m/%Y'))
+                except ValueError:
+                    errors.append(_(
+                        '%s: "%s" is not a date in the DD/MM/YYYY format.'
+                    ) % (name, get(name)))
+        if values.get('date_start') and values.get('date_end') and \
+                values['date_end'] < values['date_start']:
+            errors.append(_('The end date is before the start date.'))
+        year = get('year') or (values.get('date_start') or '')[:4]
+        if year:
+            values['year'] = year
+            if not (len(year) == 4 and year.isdigit()):
+                errors.append(_('The year must have four digits.'))
+        if get('capacity_max'):
+            if get('capacity_max').isdigit():
+                values['capacity_max'] = int(get('capacity_max'))
+            else:
+                errors.append(_('capacity_max: "%s" is not a number.')
+                              % get('capacity_max'))
+        if get('course_code'):
+            course = self.env['training.course'].search(
+                [('code', '=', get('course_code'))], limit=1)
+            if course:
+                values['course_id'] = course.id
+            else:
+                errors.append(_('No course has the code %s.')
+                              % get('course_code'))
+        for name in ('organisation', 'place'):
+            if get(name):
+                values[name] = get(name)
+        return values, errors
+
+    @api.model
+    def _create_session(self, values):
+        """One draft session with one planned sequence for a parsed line."""
+        Partner = self.env['res.partner']
+        session_values = {
+            key: values[key] for key in ('external_ref', 'name', 'year',
+                                         'capacity_max', 'course_id')
+            if key in values}
+        for name, field in (('organisation', 'organisation_id'),
+                            ('place', 'place_id')):
+            if values.get(name):
+                partner = Partner.search([('name', '=', values[name])],
+                                         limit=1) or \
+                    Partner.create({'name': values[name],
+                                    'is_company': True})
+                session_values[field] = partner.id
+        session = self.env['training.session'].create(session_values)
+        self.env['training.sequence'].create({
+            'session_id': session.id, 'name': session.name,
+            'planned_date_start': session._utc_of_local(
+                values['date_start'], 9),
+            'planned_date_end': session._utc_of_local(
+                values['date_end'], 17),
+        })
+        return session
