@@ -18,15 +18,7 @@ P-006;Bureautique;;;01/12/2027;03/12/2027;8;;
 """
 
 
-class TestImport(TrainingCase):
-    """Import of partner sessions from CSV, with a preview (issue 3)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super(TestImport, cls).setUpClass()
-        cls.course = cls.env['training.course'].create(
-            {'name': 'Manager une équipe', 'code': 'IMP-MGT',
-             'session_type': 'inter'})
+class ImportCase(TrainingCase):
 
     def _wizard(self, text=CSV):
         return self.env['training.session.import.wizard'].sudo(
@@ -36,6 +28,17 @@ class TestImport(TrainingCase):
 
     def _sessions(self):
         return self.Session.search([('external_ref', 'like', 'P-00')])
+
+
+class TestImport(ImportCase):
+    """Import of partner sessions from CSV, with a preview (issue 3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestImport, cls).setUpClass()
+        cls.course = cls.env['training.course'].create(
+            {'name': 'Manager une équipe', 'code': 'IMP-MGT',
+             'session_type': 'inter'})
 
     def test_preview_reports_each_line_and_writes_nothing(self):
         wizard = self._wizard()
@@ -104,3 +107,74 @@ class TestImport(TrainingCase):
         action = wizard.action_continue()
         self.assertEqual(action['res_model'],
                          'training.session.import.wizard')
+
+
+LHEO = """<?xml version="1.0" encoding="UTF-8"?>
+<lheo xmlns="{ns}">
+  <offres>
+    <formation numero="F-1">
+      <intitule-formation>Cuisine collective</intitule-formation>
+      <organisme-formation-responsable>
+        <raison-sociale>Lycée hôtelier Test</raison-sociale>
+      </organisme-formation-responsable>
+      <action numero="A-1">
+        <lieu-de-formation>
+          <coordonnees><adresse>
+            <denomination>Restaurant d'application</denomination>
+            <codepostal>67000</codepostal><ville>Strasbourg</ville>
+          </adresse></coordonnees>
+        </lieu-de-formation>
+        <session numero="{ref}-1">
+          <periode><debut>20270104</debut><fin>20270625</fin></periode>
+        </session>
+        <session numero="{ref}-2">
+          <periode><debut>20270104</debut><fin>00000000</fin></periode>
+        </session>
+      </action>
+    </formation>
+  </offres>
+</lheo>
+"""
+
+
+class TestImportLheo(ImportCase):
+    """The same import from LHEO 2.3 and 2.2 offers."""
+
+    def _lheo_wizard(self, namespace, ref):
+        return self._wizard(LHEO.format(ns=namespace, ref=ref))
+
+    def test_lheo_23_and_22(self):
+        for namespace, ref in (('http://lheo.gouv.fr/2.3', 'P-023'),
+                               ('http://www.lheo.org/2.2', 'P-022')):
+            wizard = self._lheo_wizard(namespace, ref)
+            wizard.action_preview()
+            status = {line.external_ref: line.status
+                      for line in wizard.line_ids}
+            self.assertEqual(status, {ref + '-1': 'valid',
+                                      ref + '-2': 'error'})
+            wizard.action_import()
+            session = self.Session.search([('external_ref', '=',
+                                            ref + '-1')])
+            self.assertEqual(session.name, 'Cuisine collective')
+            self.assertEqual(session.year, '2027')
+            self.assertEqual(session.date_start, '2027-01-04 08:00:00')
+            self.assertEqual(session.date_end, '2027-06-25 15:00:00')
+            self.assertEqual(session.organisation_id.name,
+                             'Lycée hôtelier Test')
+            self.assertEqual(session.place_id.name,
+                             "Restaurant d'application 67000 Strasbourg")
+            again = self._lheo_wizard(namespace, ref)
+            again.action_preview()
+            self.assertEqual(
+                again.line_ids.mapped('status'), ['existing', 'error'])
+
+    def test_other_xml_refused(self):
+        wizard = self._wizard('<?xml version="1.0"?><offres/>')
+        with self.assertRaisesRegex(UserError, 'LHEO'):
+            wizard.action_preview()
+        wizard = self._wizard('<lheo xmlns="http://example.com/9"/>')
+        with self.assertRaisesRegex(UserError, 'LHEO'):
+            wizard.action_preview()
+        wizard = self._wizard('<lheo><offres>')
+        with self.assertRaises(UserError):
+            wizard.action_preview()

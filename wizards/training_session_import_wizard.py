@@ -5,8 +5,13 @@ import csv
 import datetime
 import io
 
+from lxml import etree
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+# LHEO namespaces read by the import: 2.3 and the older 2.2.
+LHEO_NAMESPACES = ('http://lheo.gouv.fr/2.3', 'http://www.lheo.org/2.2')
 
 # The documented header of a partner sessions CSV file (README "Import").
 CSV_COLUMNS = ['external_ref', 'name', 'course_code', 'year', 'date_start',
@@ -15,8 +20,9 @@ REQUIRED_COLUMNS = ['external_ref', 'name', 'date_start', 'date_end']
 
 
 class TrainingSessionImportWizard(models.TransientModel):
-    """Import partner sessions from a CSV file: a preview lists every line
-    with its errors before anything is written; importing creates the valid
+    """Import partner sessions from an LHEO XML file (2.3, or 2.2 by its
+    namespace) or a CSV file: a preview lists every session with its errors
+    before anything is written; importing creates the valid
     lines as draft sessions and skips the sessions already imported (same
     external reference), so that a file can be imported twice."""
     _name = 'training.session.import.wizard'
@@ -42,7 +48,11 @@ class TrainingSessionImportWizard(models.TransientModel):
     @api.multi
     def action_preview(self):
         self.ensure_one()
-        rows = self._read_csv()
+        raw = base64.b64decode(self.data_file or b'')
+        if raw.lstrip(b'\xef\xbb\xbf \t\r\n').startswith(b'<'):
+            rows = self._read_lheo(raw)
+        else:
+            rows = self._read_csv(raw)
         self.line_ids.unlink()
         Line = self.env['training.session.import.line']
         existing = self._existing_refs([row.get('external_ref', '').strip()
@@ -88,11 +98,57 @@ class TrainingSessionImportWizard(models.TransientModel):
         })
         return self._reopen()
 
-    @api.multi
-    def _read_csv(self):
+    @api.model
+    def _read_lheo(self, raw):
+        """[(line number, {column: value})] of the sessions of an LHEO
+        file, in the CSV columns; a clear error for another XML file."""
+        try:
+            root = etree.fromstring(raw)
+        except etree.XMLSyntaxError as error:
+            raise UserError(_('This XML file cannot be read: %s') % error)
+        namespace = etree.QName(root).namespace
+        if etree.QName(root).localname != 'lheo' or \
+                namespace not in LHEO_NAMESPACES:
+            raise UserError(_(
+                'This XML file is not an LHEO 2.3 or 2.2 offer: its root '
+                'element must be <lheo> in one of the namespaces %s.'
+            ) % ', '.join(LHEO_NAMESPACES))
+        ns = {'l': namespace}
+
+        def text(node, path):
+            found = node.find(path, ns)
+            return (found.text or '').strip() if found is not None else ''
+
+        rows = []
+        for session in root.iterfind(
+                'l:offres/l:formation/l:action/l:session', ns):
+            action = session.getparent()
+            formation = action.getparent()
+            place = action.find('l:lieu-de-formation/l:coordonnees/'
+                                'l:adresse', ns)
+            if place is None:
+                place = session.find('l:adresse-inscription/l:adresse', ns)
+            rows.append((session.sourceline, {
+                'external_ref': session.get('numero', ''),
+                'name': text(formation, 'l:intitule-formation'),
+                'date_start': _lheo_date(text(session, 'l:periode/l:debut')),
+                'date_end': _lheo_date(text(session, 'l:periode/l:fin')),
+                'organisation': text(
+                    formation, 'l:organisme-formation-responsable/'
+                    'l:raison-sociale') or text(
+                    action, 'l:organisme-formateur/'
+                    'l:raison-sociale-formateur'),
+                'place': ' '.join(filter(None, (
+                    text(place, 'l:denomination') or text(place, 'l:ligne'),
+                    text(place, 'l:codepostal'),
+                    text(place, 'l:ville')))) if place is not None else '',
+            }))
+        return rows
+
+    @api.model
+    def _read_csv(self, raw):
         """[(line number, {column: value})]; a clear error for a file that
         is not a CSV with the documented header."""
-        raw = base64.b64decode(self.data_file or b'')
         try:
             text = raw.decode('utf-8-sig')
         except UnicodeDecodeError:
@@ -190,3 +246,13 @@ class TrainingSessionImportWizard(models.TransientModel):
                 values['date_end'], 17),
         })
         return session
+
+
+def _lheo_date(value):
+    """LHEO dates are YYYYMMDD, 00000000 or 99999999 when unknown; returned
+    as DD/MM/YYYY, the CSV format, or '' when unknown."""
+    if value in ('00000000', '99999999'):
+        return ''
+    if len(value) == 8 and value.isdigit():
+        return '%s/%s/%s' % (value[6:], value[4:6], value[:4])
+    return value
