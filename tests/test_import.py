@@ -96,6 +96,22 @@ class TestImport(ImportCase):
         self.assertEqual(len(self._sessions()), 2)
         self.assertEqual(re.findall(r'\d+', again.summary), ['0', '2', '4'])
 
+    def test_line_refused_at_creation_is_reported_not_half_written(self):
+        self.env['training.course'].create(
+            {'name': 'Gros groupe', 'code': 'IMP-BIG', 'capacity_min': 10})
+        wizard = self._wizard(
+            'external_ref;name;course_code;date_start;date_end;capacity_max\n'
+            'P-007;Trop petit;IMP-BIG;01/03/2027;02/03/2027;5\n'
+            'P-008;Correct;;01/03/2027;02/03/2027;5\n')
+        wizard.action_preview()
+        wizard.action_import()
+        status = {line.external_ref: line.status
+                  for line in wizard.line_ids}
+        self.assertEqual(status, {'P-007': 'error', 'P-008': 'imported'})
+        self.assertTrue(wizard.line_ids[0].message)
+        self.assertEqual(self._sessions().mapped('external_ref'), ['P-008'])
+        self.assertFalse(self.Sequence.search([('name', '=', 'Trop petit')]))
+
     def test_wrong_file_is_refused_clearly(self):
         wizard = self._wizard('nom;début\nA;B\n')
         with self.assertRaisesRegex(UserError, 'external_ref'):

@@ -8,7 +8,7 @@ import io
 from lxml import etree
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # LHEO namespaces read by the import: 2.3 and the older 2.2.
 LHEO_NAMESPACES = ('http://lheo.gouv.fr/2.3', 'http://www.lheo.org/2.2')
@@ -57,8 +57,11 @@ class TrainingSessionImportWizard(models.TransientModel):
         Line = self.env['training.session.import.line']
         existing = self._existing_refs([row.get('external_ref', '').strip()
                                         for _number, row in rows])
+        codes = [(row.get('course_code') or '').strip() for _n, row in rows]
+        courses = {course.code: course.id for course in self.env[
+            'training.course'].search([('code', 'in', codes)])}
         for number, row in rows:
-            values, errors = self._parse_row(row)
+            values, errors = self._parse_row(row, courses)
             ref = values.get('external_ref')
             status = 'error' if errors else (
                 'existing' if ref in existing else 'valid')
@@ -78,13 +81,21 @@ class TrainingSessionImportWizard(models.TransientModel):
         # a second preview may have become stale: match again
         existing = self._existing_refs(lines.mapped('external_ref'))
         sessions = self.env['training.session']
-        for line in lines:
-            if line.external_ref in existing:
-                line.status = 'existing'
+        already = lines.filtered(lambda line: line.external_ref in existing)
+        already.write({'status': 'existing'})
+        todo = [(line, ast.literal_eval(line.values_repr))
+                for line in lines - already]
+        partners = self._partners_by_name(
+            [values.get(key) for _line, values in todo
+             for key in ('organisation', 'place')])
+        for line, values in todo:
+            try:
+                with self.env.cr.savepoint():
+                    sessions |= self._create_session(values, partners)
+            except (UserError, ValidationError) as error:
+                # rolled back to the savepoint: nothing of it is written
+                line.write({'status': 'error', 'message': error.name})
                 continue
-            values = ast.literal_eval(line.values_repr)
-            with self.env.cr.savepoint():
-                sessions |= self._create_session(values)
             line.status = 'imported'
         self.write({
             'state': 'done', 'session_ids': [(6, 0, sessions.ids)],
@@ -177,8 +188,8 @@ class TrainingSessionImportWizard(models.TransientModel):
         return set(sessions.mapped('external_ref'))
 
     @api.model
-    def _parse_row(self, row):
-        """(values, errors) of one CSV row."""
+    def _parse_row(self, row, courses):
+        """(values, errors) of one row; ``courses``: {code: course id}."""
         errors = []
         get = lambda name: (row.get(name) or '').strip()  # noqa: E731
         values = {'external_ref': get('external_ref'), 'name': get('name')}
@@ -209,10 +220,8 @@ class TrainingSessionImportWizard(models.TransientModel):
                 errors.append(_('capacity_max: "%s" is not a number.')
                               % get('capacity_max'))
         if get('course_code'):
-            course = self.env['training.course'].search(
-                [('code', '=', get('course_code'))], limit=1)
-            if course:
-                values['course_id'] = course.id
+            if get('course_code') in courses:
+                values['course_id'] = courses[get('course_code')]
             else:
                 errors.append(_('No course has the code %s.')
                               % get('course_code'))
@@ -222,9 +231,24 @@ class TrainingSessionImportWizard(models.TransientModel):
         return values, errors
 
     @api.model
-    def _create_session(self, values):
-        """One draft session with one planned sequence for a parsed line."""
+    def _partners_by_name(self, names):
+        """{name: partner id} for ``names``, in one search; the contacts
+        not found are created."""
+        names = set(filter(None, names))
         Partner = self.env['res.partner']
+        result = {}
+        for partner in Partner.search([('name', 'in', list(names))],
+                                      order='id'):
+            result.setdefault(partner.name, partner.id)
+        for name in sorted(names - set(result)):
+            result[name] = Partner.create(
+                {'name': name, 'is_company': True}).id
+        return result
+
+    @api.model
+    def _create_session(self, values, partners):
+        """One draft session with one planned sequence for a parsed line;
+        ``partners``: {name: partner id}."""
         session_values = {
             key: values[key] for key in ('external_ref', 'name', 'year',
                                          'capacity_max', 'course_id')
@@ -232,11 +256,7 @@ class TrainingSessionImportWizard(models.TransientModel):
         for name, field in (('organisation', 'organisation_id'),
                             ('place', 'place_id')):
             if values.get(name):
-                partner = Partner.search([('name', '=', values[name])],
-                                         limit=1) or \
-                    Partner.create({'name': values[name],
-                                    'is_company': True})
-                session_values[field] = partner.id
+                session_values[field] = partners[values[name]]
         session = self.env['training.session'].create(session_values)
         self.env['training.sequence'].create({
             'session_id': session.id, 'name': session.name,
