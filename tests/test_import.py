@@ -112,6 +112,18 @@ class TestImport(ImportCase):
         self.assertEqual(self._sessions().mapped('external_ref'), ['P-008'])
         self.assertFalse(self.Sequence.search([('name', '=', 'Trop petit')]))
 
+    def test_reference_twice_in_a_file(self):
+        wizard = self._wizard(
+            'external_ref;name;date_start;date_end\n'
+            'P-009;Première;01/03/2027;02/03/2027\n'
+            'P-009;Doublon;05/03/2027;06/03/2027\n')
+        wizard.action_preview()
+        self.assertEqual(wizard.line_ids.mapped('status'),
+                         ['valid', 'error'])
+        self.assertIn('P-009', wizard.line_ids[1].message)
+        wizard.action_import()
+        self.assertEqual(self._sessions().mapped('name'), ['Première'])
+
     def test_wrong_file_is_refused_clearly(self):
         wizard = self._wizard('nom;début\nA;B\n')
         with self.assertRaisesRegex(UserError, 'external_ref'):

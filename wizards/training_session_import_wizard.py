@@ -60,9 +60,14 @@ class TrainingSessionImportWizard(models.TransientModel):
         codes = [(row.get('course_code') or '').strip() for _n, row in rows]
         courses = {course.code: course.id for course in self.env[
             'training.course'].search([('code', 'in', codes)])}
+        seen = set()
         for number, row in rows:
             values, errors = self._parse_row(row, courses)
             ref = values.get('external_ref')
+            if ref in seen:
+                errors.append(_('The external reference %s appears earlier '
+                                'in the file.') % ref)
+            seen.add(ref)
             status = 'error' if errors else (
                 'existing' if ref in existing else 'valid')
             Line.create({
