@@ -25,6 +25,7 @@
         "views/training_session_menus.xml",
         "views/training_course_views.xml",
         "views/training_action_views.xml",
+        "views/training_change_request_views.xml",
         "views/training_sequence_views.xml",
         "views/training_slot_views.xml",
         "views/training_registration_views.xml",

@@ -13,3 +13,5 @@ from . import training_sequence
 from . import training_slot
 from . import training_registration
 from . import training_info_session
+from . import training_change_request
+from . import training_change_request_info

@@ -2,22 +2,18 @@
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 ZIP_RE = re.compile(r'^\d{5}$')
 
 
-class TrainingInfoSession(models.Model):
-    """An information session ("information collective") held before a
-    session to recruit its trainees, with a structured French address
-    (manual 002)."""
-    _name = 'training.info.session'
-    _description = 'Information session'
-    _order = 'date, time_start, id'
+class TrainingInfoSessionMixin(models.AbstractModel):
+    """What describes an information session: date, hours, seats, public
+    comment and structured French address. Shared by the information
+    sessions and the change requests that propose them."""
+    _name = 'training.info.session.mixin'
+    _description = 'Information session data'
 
-    session_id = fields.Many2one('training.session', string='Session',
-                                 required=True, index=True,
-                                 ondelete='cascade')
     date = fields.Date(required=True)
     time_start = fields.Float(string='Start time', required=True)
     time_end = fields.Float(string='End time', required=True)
@@ -58,7 +54,7 @@ class TrainingInfoSession(models.Model):
                 raise ValidationError(_(
                     'Information session of %s: the start time must be '
                     'before the end time, both within the day.'
-                ) % info.session_id.display_name)
+                ) % fields.Date.from_string(info.date).strftime('%d/%m/%Y'))
 
     @api.constrains('zip')
     def _check_zip(self):
@@ -93,18 +89,62 @@ class TrainingInfoSession(models.Model):
         return max(sorted(counts), key=lambda name: counts[name])
 
     @api.multi
+    def _info_values(self):
+        """The mixin's values of this record, to copy them to another."""
+        self.ensure_one()
+        names = self.env['training.info.session.mixin']._fields
+        return {name: self[name] for name in names
+                if name not in models.MAGIC_COLUMNS and
+                name not in ('display_name', '__last_update')}
+
+    @api.multi
     def name_get(self):
         result = []
         for info in self:
             day = fields.Date.from_string(info.date)
             result.append((info.id, _(
                 'Information session of %s from %s to %s'
-            ) % (day.strftime('%d/%m/%Y'), _format_time(info.time_start),
-                 _format_time(info.time_end))))
+            ) % (day.strftime('%d/%m/%Y'), format_time(info.time_start),
+                 format_time(info.time_end))))
         return result
 
 
-def _format_time(hours):
+class TrainingInfoSession(models.Model):
+    """An information session ("information collective") held before a
+    session to recruit its trainees (manual 002). Once validated by a change
+    request it cannot be deleted: a change request cancels it by setting its
+    seats to 0."""
+    _name = 'training.info.session'
+    _inherit = 'training.info.session.mixin'
+    _description = 'Information session'
+    _order = 'date, time_start, id'
+
+    session_id = fields.Many2one('training.session', string='Session',
+                                 required=True, index=True,
+                                 ondelete='cascade')
+    is_validated = fields.Boolean(
+        string='Validated', readonly=True, copy=False,
+        help='Validated by a change request: it can no longer be deleted.')
+
+    @api.multi
+    def write(self, vals):
+        if not self.env.context.get('training_change_request') and \
+                self.filtered('is_validated'):
+            raise UserError(_(
+                'A validated information session changes only through a '
+                'change request.'))
+        return super(TrainingInfoSession, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered('is_validated'):
+            raise UserError(_(
+                'A validated information session cannot be deleted: '
+                'cancel it with a change request that sets its seats to 0.'))
+        return super(TrainingInfoSession, self).unlink()
+
+
+def format_time(hours):
     """9.5 -> '09:30'."""
     minutes = int(round(hours * 60))
     return '%02d:%02d' % (minutes // 60, minutes % 60)

@@ -31,7 +31,7 @@ class TrainingRegistration(models.Model):
     )
     state = fields.Selection(
         [('draft', 'Request'),
-         ('confirmed', 'Registered'),
+         ('confirmed', 'Enrolled'),
          ('done', 'Attended'),
          ('cancelled', 'Cancelled')],
         string='Status',

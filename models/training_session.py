@@ -18,6 +18,9 @@ COURSE_FIELDS = [
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
 YEAR_RE = re.compile(r'^\d{4}$')
+# Data of a funded session that change only through change requests once
+# the funder validated it.
+FUNDED_FIELDS = {'component_id', 'session_number', 'place_id', 'seats'}
 
 
 class TrainingSession(models.Model):
@@ -205,6 +208,14 @@ class TrainingSession(models.Model):
         help='Reference of the session in the partner\'s system, for '
              'imported sessions: importing it again changes nothing.',
     )
+    is_validated = fields.Boolean(
+        string='Validated by the funder',
+        readonly=True,
+        copy=False,
+        help='Set by a validated change request: the session can no longer '
+             'be deleted, and its funded data change only through change '
+             'requests.',
+    )
     session_number = fields.Char(
         string='Session number',
         help='Number of the session within its component.',
@@ -371,7 +382,21 @@ class TrainingSession(models.Model):
         ).next_by_code('training.session')
 
     @api.multi
+    def write(self, vals):
+        if FUNDED_FIELDS.intersection(vals) and \
+                not self.env.context.get('training_change_request') and \
+                self.filtered('is_validated'):
+            raise UserError(_(
+                'The funded data of a validated session (component, number, '
+                'place, seats) change only through a change request.'))
+        return super(TrainingSession, self).write(vals)
+
+    @api.multi
     def unlink(self):
+        if self.filtered('is_validated'):
+            raise UserError(_(
+                'A session validated by the funder cannot be deleted: cancel '
+                'it with a change request that sets its seats to 0.'))
         counts = self._registered_counts()
         if any(counts.values()):
             raise UserError(_(
@@ -469,6 +494,29 @@ class TrainingSession(models.Model):
             ) % (self._local(new.date_end).strftime('%d/%m/%Y'),
                  end.strftime('%d/%m/%Y')))
         return new
+
+    @api.multi
+    def _set_period(self, date_start, date_end):
+        """Make the session run from ``date_start`` to ``date_end`` (date
+        strings): through its one planned sequence (created if needed);
+        sessions planned with slots change through their slots."""
+        self.ensure_one()
+        start = fields.Date.from_string(date_start)
+        end = fields.Date.from_string(date_end)
+        if self._planning_bounds() == (start, end):
+            return
+        sequences = self.sequence_ids
+        if sequences.mapped('slot_ids') or len(sequences) > 1:
+            raise UserError(_(
+                'The dates of %s come from its slots: change its slots '
+                'instead.') % self.display_name)
+        values = {'planned_date_start': self._utc_of_local(date_start, 9),
+                  'planned_date_end': self._utc_of_local(date_end, 17)}
+        if sequences:
+            sequences.write(values)
+        else:
+            self.env['training.sequence'].create(dict(
+                values, session_id=self.id, name=_('Session period')))
 
     @api.multi
     def _tz(self):

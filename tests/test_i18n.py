@@ -6,7 +6,7 @@ from odoo.tools.translate import trans_generate
 SAME_IN_FRENCH = {
     'Catalogue', 'Certification', 'Code', 'Configuration', 'Cycle', 'Dates',
     'Mode', 'Action', 'Programme', 'Volumes', 'Avenue', 'Boulevard', 'CEDEX',
-    'Extension', 'bis', 'ter', 'quater',
+    'Extension', 'bis', 'ter', 'quater', 'Session n° %s',
     'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings',

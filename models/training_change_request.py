@@ -1,0 +1,236 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .training_info_session import format_time
+from .training_session import PLANNING_MANAGER_GROUP
+
+# Session fields a change request proposes, in the order of the summary.
+SESSION_FIELDS = ['session_number', 'date_start', 'date_end', 'place_id',
+                  'seats']
+INFO_FIELDS = ['date', 'time_start', 'time_end', 'seats', 'public_comment',
+               'street_number', 'street_number_ext', 'street_type',
+               'street_name', 'building', 'special_mention', 'zip', 'city',
+               'cedex']
+
+
+class TrainingChangeRequest(models.Model):
+    """A change request ("demande de modification de données") on the
+    sessions of a funded component and their information sessions: the
+    proposed values are applied, all at once, when an Operational Manager
+    validates it (manual 002)."""
+    _name = 'training.change.request'
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _description = 'Change request'
+    _order = 'id desc'
+
+    name = fields.Char(string='Reference', readonly=True, copy=False,
+                       default=lambda self: _('New'))
+    request_type = fields.Selection(
+        [('session', 'Sessions and information sessions')],
+        string='Type of change', required=True, default='session')
+    component_id = fields.Many2one(
+        'training.action.component', string='Component', required=True,
+        track_visibility='onchange')
+    session_id = fields.Many2one(
+        'training.session', string='Session',
+        domain="[('component_id', '=', component_id)]",
+        track_visibility='onchange',
+        help='Leave empty to add a new session to the component.')
+    state = fields.Selection(
+        [('pending', 'Pending issue'), ('validated', 'Validated'),
+         ('refused', 'Refused')],
+        string='Status', default='pending', required=True, readonly=True,
+        copy=False, track_visibility='onchange')
+    refusal_reason = fields.Text(track_visibility='onchange')
+    user_id = fields.Many2one('res.users', string='Requester',
+                              default=lambda self: self.env.user,
+                              readonly=True)
+    decided_by_id = fields.Many2one('res.users', string='Decided by',
+                                    readonly=True, copy=False)
+    decision_date = fields.Datetime(readonly=True, copy=False)
+    session_number = fields.Char(string='Session number')
+    date_start = fields.Date(string='Start date')
+    date_end = fields.Date(string='End date')
+    place_id = fields.Many2one('res.partner', string='Session place')
+    seats = fields.Integer(string='Seats')
+    info_ids = fields.One2many('training.change.request.info', 'request_id',
+                               string='Information sessions')
+    summary_html = fields.Html(string='Summary', compute='_compute_summary',
+                               sanitize=False)
+
+    @api.depends('session_id', 'session_number', 'date_start', 'date_end',
+                 'place_id', 'seats', 'info_ids')
+    def _compute_summary(self):
+        for request in self:
+            rows = ''.join(
+                '<tr><td>%s</td><td>%s</td><td>%s</td></tr>' % tuple(
+                    _escape(cell) for cell in line)
+                for line in request._summary_lines())
+            request.summary_html = (
+                '<table class="table table-condensed"><thead><tr>'
+                '<th>%s</th><th>%s</th><th>%s</th></tr></thead>'
+                '<tbody>%s</tbody></table>' % (
+                    _('Field'), _('Value before'), _('Value after'), rows))
+
+    @api.onchange('session_id')
+    def _onchange_session_id(self):
+        session = self.session_id
+        if not session:
+            return
+        self.update(self._session_values(session))
+        self.info_ids = [(5, 0, 0)] + [
+            (0, 0, dict(info._info_values(), info_session_id=info.id))
+            for info in session.info_session_ids]
+
+    @api.model
+    def _session_values(self, session):
+        """The current values of ``session`` in the request's fields."""
+        bounds = session._planning_bounds() if session else None
+        return {
+            'session_number': session.session_number,
+            'date_start': fields.Date.to_string(bounds[0]) if bounds
+            else False,
+            'date_end': fields.Date.to_string(bounds[1]) if bounds
+            else False,
+            'place_id': session.place_id.id,
+            'seats': session.seats,
+        }
+
+    @api.multi
+    def _summary_lines(self):
+        """[(label, value before, value after)] of what the request
+        changes; values as the user reads them."""
+        self.ensure_one()
+        prefix = '%s / %s' % (
+            self.component_id.display_name,
+            _('Session n° %s') % (self.session_id.session_number or '-'))
+        before = self._session_values(self.session_id) \
+            if self.session_id else {}
+        lines = diff_lines(self, prefix, SESSION_FIELDS, before)
+        for info in self.info_ids:
+            lines += info._summary_lines(prefix)
+        return lines
+
+    @api.model
+    def create(self, vals):
+        if vals.get('name', _('New')) == _('New'):
+            vals['name'] = self.env['ir.sequence'].next_by_code(
+                'training.change.request') or _('New')
+        return super(TrainingChangeRequest, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if self.filtered(lambda req: req.state != 'pending') and \
+                set(vals) - {'state', 'decided_by_id', 'decision_date',
+                             'refusal_reason', 'message_follower_ids'}:
+            raise UserError(_('Only pending change requests can be edited.'))
+        return super(TrainingChangeRequest, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda req: req.state == 'validated'):
+            raise UserError(_('A validated change request can never be '
+                              'deleted.'))
+        if self.filtered(lambda req: req.state != 'pending'):
+            raise UserError(_('Only pending change requests can be '
+                              'deleted.'))
+        if not self.env.user.has_group(PLANNING_MANAGER_GROUP) and \
+                self.filtered(lambda req: req.user_id != self.env.user):
+            raise UserError(_('Only its requester can delete a pending '
+                              'change request.'))
+        return super(TrainingChangeRequest, self).unlink()
+
+    @api.multi
+    def _check_decision_rights(self):
+        if not self.env.user.has_group(PLANNING_MANAGER_GROUP):
+            raise UserError(_('Only an Operational Manager can validate or '
+                              'refuse a change request.'))
+        if self.filtered(lambda req: req.state != 'pending'):
+            raise UserError(_('Only pending change requests can be '
+                              'validated or refused.'))
+
+    @api.multi
+    def action_validate(self):
+        """Apply every proposed value at once: any error leaves the data as
+        it was (the whole call is one transaction)."""
+        self._check_decision_rights()
+        for request in self:
+            request._apply()
+        return self.write({'state': 'validated',
+                           'decided_by_id': self.env.uid,
+                           'decision_date': fields.Datetime.now()})
+
+    @api.multi
+    def action_refuse(self):
+        self._check_decision_rights()
+        if self.filtered(lambda req: not (req.refusal_reason or '').strip()):
+            raise UserError(_('Give the reason of the refusal first.'))
+        return self.write({'state': 'refused',
+                           'decided_by_id': self.env.uid,
+                           'decision_date': fields.Datetime.now()})
+
+    @api.multi
+    def _apply(self):
+        self.ensure_one()
+        if not (self.date_start and self.date_end):
+            raise UserError(_('The session needs a start and an end date.'))
+        Session = self.env['training.session'].with_context(
+            training_change_request=True)
+        session = self.session_id.with_context(training_change_request=True)
+        values = {'session_number': self.session_number,
+                  'place_id': self.place_id.id, 'seats': self.seats,
+                  'is_validated': True}
+        if not session:
+            session = Session.create(dict(
+                values, component_id=self.component_id.id,
+                name='%s - %s' % (self.component_id.name,
+                                  self.session_number or ''),
+                year=self.date_start[:4]))
+            self.session_id = session
+        else:
+            session.write(values)
+        session._set_period(self.date_start, self.date_end)
+        if self.seats == 0 and session.state not in ('cancelled', 'done'):
+            session.action_cancel()
+        for info in self.info_ids:
+            info._apply(session)
+
+
+def diff_lines(record, prefix, names, before):
+    """[(label, before, after)] of the fields ``names`` of ``record`` whose
+    value differs from ``before`` ({name: value, ids for relations})."""
+    lines = []
+    for name in names:
+        after = record[name]
+        if isinstance(after, models.BaseModel):
+            after = after.id
+        if (before.get(name) or False) != (after or False):
+            label = record._fields[name].get_description(
+                record.env)['string']
+            lines.append(('%s / %s' % (prefix, label),
+                          display_value(record, name, before.get(name)),
+                          display_value(record, name, after)))
+    return lines
+
+
+def display_value(record, name, value):
+    """``value`` of the field ``name`` of ``record`` as the user reads it."""
+    field = record._fields[name]
+    if value in (False, None, ''):
+        return '-'
+    if field.type == 'date':
+        return fields.Date.from_string(value).strftime('%d/%m/%Y')
+    if field.type == 'many2one':
+        return record.env[field.comodel_name].browse(value).display_name
+    if field.type == 'selection':
+        return dict(field._description_selection(record.env)).get(
+            value, value)
+    if name in ('time_start', 'time_end'):
+        return format_time(value)
+    return '%s' % value
+
+
+def _escape(value):
+    return ('%s' % value).replace('&', '&amp;').replace(
+        '<', '&lt;').replace('>', '&gt;')
