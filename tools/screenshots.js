@@ -75,6 +75,14 @@ async function shot(page, url, file, waitFor) {
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${OUT}/session-planning.png` });
   console.log(`${OUT}/session-planning.png`);
+  const request = await find('training_session.training_change_request_forp_demo');
+  const requests = 'action=training_session.training_change_request_action&model=training.change.request';
+  await page.goto(`${BASE}/web#id=${request}&${requests}&view_type=form`);
+  await page.waitForSelector('.o_form_view', { timeout: 60000 });
+  await page.click('.o_notebook .nav-tabs li:nth-child(2) a');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${OUT}/change-request-summary.png` });
+  console.log(`${OUT}/change-request-summary.png`);
   const slots = 'action=training_session.training_slot_action&model=training.slot';
   await shot(page, `/web#${slots}&view_type=calendar`, 'planning-calendar.png', '.o_calendar_view');
   await browser.close();
