@@ -534,19 +534,21 @@ class TrainingSession(models.Model):
     def _utc_of_local(self, day, hour):
         """UTC datetime string of ``day`` (a date string) at ``hour``
         o'clock in ``_tz()``."""
-        moment = datetime.datetime.combine(
-            fields.Date.from_string(day), datetime.time(hour))
-        return fields.Datetime.to_string(self._tz().localize(
-            moment).astimezone(pytz.utc).replace(tzinfo=None))
+        return self._to_utc(datetime.datetime.combine(
+            fields.Date.from_string(day), datetime.time(hour)))
 
     @api.multi
     def _shifted(self, value, shift):
         """``value`` (UTC string) moved by ``shift`` (a timedelta) at the
         same local hour, whatever the daylight saving time on either date."""
-        naive = self._local(value).replace(tzinfo=None) + shift
-        moved = self._tz().localize(naive)
-        return fields.Datetime.to_string(
-            moved.astimezone(pytz.utc).replace(tzinfo=None))
+        return self._to_utc(self._local(value).replace(tzinfo=None) + shift)
+
+    @api.multi
+    def _to_utc(self, local):
+        """UTC datetime string of ``local``, a naive datetime in ``_tz()``
+        (its offset is the one in force on that date)."""
+        return fields.Datetime.to_string(self._tz().localize(
+            local).astimezone(pytz.utc).replace(tzinfo=None))
 
     # ------------------------------------------------------------ actions
     @api.multi

@@ -10,6 +10,8 @@ from lxml import etree
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.training_session import YEAR_RE
+
 # LHEO namespaces read by the import: 2.3 and the older 2.2.
 LHEO_NAMESPACES = ('http://lheo.gouv.fr/2.3', 'http://www.lheo.org/2.2')
 
@@ -216,7 +218,7 @@ class TrainingSessionImportWizard(models.TransientModel):
         year = get('year') or (values.get('date_start') or '')[:4]
         if year:
             values['year'] = year
-            if not (len(year) == 4 and year.isdigit()):
+            if not YEAR_RE.match(year):
                 errors.append(_('The year must have four digits.'))
         if get('capacity_max'):
             if get('capacity_max').isdigit():
