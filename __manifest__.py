@@ -16,12 +16,16 @@
         "portal",
         "survey",
     ],
+    "external_dependencies": {
+        "python": ["lxml", "stdnum"],
+    },
     "data": [
         "security/training_session_security.xml",
         "security/ir.model.access.csv",
         "security/training_session_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
+        "data/ir_cron_data.xml",
         "views/training_session_menus.xml",
         "views/training_course_views.xml",
         "views/training_action_views.xml",
@@ -35,9 +39,11 @@
         "views/training_scheme_views.xml",
         "views/training_certification_scheme_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "views/training_session_assets.xml",
         "wizards/training_session_import_wizard_views.xml",
         "wizards/training_session_create_wizard_views.xml",
+        "wizards/training_lheo_export_wizard_views.xml",
     ],
     "qweb": [
         "static/src/xml/training_session_list.xml",

@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_partner
 from . import res_config_settings
 from . import training_scheme
 from . import training_certification_scheme
@@ -15,3 +16,4 @@ from . import training_registration
 from . import training_info_session
 from . import training_change_request
 from . import training_change_request_info
+from . import training_lheo_feed

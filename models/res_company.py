@@ -11,3 +11,11 @@ class ResCompany(models.Model):
         help='Number of hours that make one training day: used to express '
              'slot durations in days.',
     )
+    lheo_feed_folder = fields.Char(
+        string='LHEO feed folder',
+        help='Folder of the server where the scheduled action writes the '
+             'regional catalogue feed (offre-formation-lheo.xml) every '
+             'night. Empty: no file is written.',
+    )
+    lheo_feed_date = fields.Datetime(string='Last feed run', readonly=True)
+    lheo_feed_status = fields.Text(string='Last feed result', readonly=True)

@@ -9,3 +9,17 @@ class ResConfigSettings(models.TransientModel):
         related='company_id.training_hours_per_day',
         string='Training hours per day',
     )
+    lheo_feed_folder = fields.Char(
+        related='company_id.lheo_feed_folder',
+        string='LHEO feed folder',
+    )
+    lheo_feed_date = fields.Datetime(
+        related='company_id.lheo_feed_date',
+        string='Last feed run',
+        readonly=True,
+    )
+    lheo_feed_status = fields.Text(
+        related='company_id.lheo_feed_status',
+        string='Last feed result',
+        readonly=True,
+    )

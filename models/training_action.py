@@ -3,6 +3,27 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
+# LHEO dictionary of funders ("code financeur"), the codes of the schema.
+LHEO_FUNDERS = [
+    ('2', 'Regional council'),
+    ('8', 'Departmental council'),
+    ('9', 'Municipality'),
+    ('15', 'Other local authority'),
+    ('11', 'State - Ministry of Employment'),
+    ('12', 'State - Ministry of Education'),
+    ('13', 'State - Other'),
+    ('4', 'France Travail (Pôle emploi)'),
+    ('3', 'European funds - ESF'),
+    ('14', 'European funds - Other'),
+    ('7', 'AGEFIPH'),
+    ('16', 'Skills operator (OPCO)'),
+    ('17', 'OPACIF'),
+    ('5', 'Company'),
+    ('10', 'Trainee'),
+    ('0', 'Other'),
+]
+
+
 class TrainingAction(models.Model):
     """A funded training action ("action de formation") of a regional
     funder's purchase order, made of components (manual 002)."""
@@ -28,6 +49,12 @@ class TrainingAction(models.Model):
         'scheme_id', string='Schemes')
     consultation = fields.Char(string='Consultation / call for projects')
     programme = fields.Char()
+    funder_code = fields.Selection(
+        LHEO_FUNDERS,
+        string='Funder type',
+        default='2',
+        help='Type of funder declared to the regional catalogue.',
+    )
     year = fields.Char(size=4)
     date_start = fields.Date(string='Planned start')
     date_end = fields.Date(string='Planned end')

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -6,6 +8,14 @@ SESSION_TYPES = [
     ('intra', 'Intra-company'),
     ('inter', 'Inter-company'),
 ]
+# LHEO dictionary of pathways ("parcours de formation").
+LHEO_PATHWAYS = [
+    ('1', 'In a group'),
+    ('2', 'Individual'),
+    ('3', 'Modular'),
+    ('4', 'Mixed'),
+]
+FORMACODE_RE = re.compile(r'^\d{5}$')
 
 
 class TrainingCourse(models.Model):
@@ -24,6 +34,34 @@ class TrainingCourse(models.Model):
     active = fields.Boolean(default=True, track_visibility='onchange')
     description = fields.Html(translate=True)
     objectives = fields.Text(translate=True)
+    expected_results = fields.Text(
+        string='Expected results',
+        translate=True,
+        help='What the trainee obtains (diploma, certificate of attendance, '
+             'skills): "résultats attendus" of the regional catalogue.',
+    )
+    prerequisites = fields.Text(
+        string='Prerequisites and specific conditions',
+        translate=True,
+    )
+    formacode = fields.Char(
+        string='Formacode',
+        size=5,
+        help='Main Formacode of the course (5 digits), the subject index of '
+             'the regional catalogue.',
+    )
+    public_codes = fields.Char(
+        string='Target audience codes',
+        help='Formacode codes of the target audiences, 5 digits each, '
+             'separated by commas (at least one for the regional catalogue, '
+             'at most 10).',
+    )
+    lheo_pathway = fields.Selection(
+        LHEO_PATHWAYS,
+        string='Pathway',
+        default='1',
+        required=True,
+    )
     user_id = fields.Many2one(
         'res.users',
         string='Responsible',
@@ -99,6 +137,25 @@ class TrainingCourse(models.Model):
     @api.constrains('capacity_min', 'capacity_target', 'capacity_max')
     def _check_capacities(self):
         check_capacities(self)
+
+    @api.constrains('formacode', 'public_codes')
+    def _check_formacodes(self):
+        for course in self:
+            if course.formacode and not FORMACODE_RE.match(course.formacode):
+                raise ValidationError(_(
+                    '%s: the Formacode must have 5 digits.') % course.name)
+            codes = course.public_code_list()
+            if any(not FORMACODE_RE.match(code) for code in codes) or \
+                    len(codes) > 10:
+                raise ValidationError(_(
+                    '%s: the target audience codes must be at most 10 codes '
+                    'of 5 digits, separated by commas.') % course.name)
+
+    @api.multi
+    def public_code_list(self):
+        self.ensure_one()
+        return [code.strip() for code in (self.public_codes or '').split(',')
+                if code.strip()]
 
     @api.multi
     def action_view_sessions(self):

@@ -1,9 +1,30 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
+
 from odoo.tests.common import SavepointCase
+
+
+def _closing_on_failure(set_up_class):
+    """unittest does not call tearDownClass when setUpClass fails: the
+    class's transaction would stay open, holding its locks, and the next
+    class would wait for it forever. Roll it back instead."""
+    @functools.wraps(set_up_class)
+    def wrapper(cls):
+        try:
+            set_up_class.__func__(cls)
+        except Exception:
+            cls.tearDownClass()
+            raise
+    return classmethod(wrapper)
 
 
 class TrainingCase(SavepointCase):
     """Users of every role and helpers to build sessions."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if 'setUpClass' in cls.__dict__:
+            cls.setUpClass = _closing_on_failure(cls.__dict__['setUpClass'])
 
     @classmethod
     def setUpClass(cls):

@@ -9,7 +9,8 @@ SAME_IN_FRENCH = {
     'Extension', 'bis', 'ter', 'quater', 'Session n° %s',
     'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
-    'Total', 'res.config.settings',
+    'Total', 'res.config.settings', 'AGEFIPH', 'OPACIF', 'SIRET',
+    'Formacode', 'Contact', 'France Travail (Pôle emploi)',
     # the documented CSV header, technical names
     'external_ref;name;course_code;year;date_start;date_end;capacity_max;'
     'organisation;place',

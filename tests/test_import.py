@@ -189,8 +189,10 @@ class TestImportLheo(ImportCase):
             self.assertEqual(session.date_end, '2027-06-25 15:00:00')
             self.assertEqual(session.organisation_id.name,
                              'Lycée hôtelier Test')
-            self.assertEqual(session.place_id.name,
-                             "Restaurant d'application 67000 Strasbourg")
+            self.assertEqual(
+                (session.place_id.name, session.place_id.zip,
+                 session.place_id.city),
+                ("Restaurant d'application", '67000', 'Strasbourg'))
             again = self._lheo_wizard(namespace, ref)
             again.action_preview()
             self.assertEqual(
@@ -206,3 +208,63 @@ class TestImportLheo(ImportCase):
         wizard = self._wizard('<lheo><offres>')
         with self.assertRaises(UserError):
             wizard.action_preview()
+
+    def test_bad_dates_and_information_sessions_reported_per_line(self):
+        text = LHEO.format(ns='http://lheo.gouv.fr/2.3', ref='P-BAD')
+        text = text.replace('<debut>20270104</debut><fin>20270625</fin>', (
+            '<debut>20271345</debut><fin>20270625</fin></periode>'
+            '<recrutement><modalite-recrutement>9</modalite-recrutement>'
+            '<nb-places>dix</nb-places><periode><debut>20261210</debut>'
+            '<fin>20261210</fin></periode><heure-debut>midi</heure-debut>'
+            '<heure-fin>14:00</heure-fin></recrutement><periode>'
+            '<debut>20270104</debut><fin>20270104</fin>'), 1)
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        line = wizard.line_ids.filtered(
+            lambda line: line.external_ref == 'P-BAD-1')
+        self.assertEqual(line.status, 'error')
+        self.assertIn('20271345', line.message)
+        self.assertIn('10/12/2026', line.message)
+        self.assertIn('HH:MM', line.message)
+        self.assertIn('dix', line.message)
+        wizard.action_import()
+        self.assertFalse(self.Session.search(
+            [('external_ref', 'like', 'P-BAD')]))
+
+    def test_information_sessions_are_imported(self):
+        text = LHEO.format(ns='http://www.lheo.org/2.2', ref='P-INF')
+        text = text.replace('<fin>20270625</fin></periode>', (
+            '<fin>20270625</fin></periode>'
+            '<recrutement><modalite-recrutement>9</modalite-recrutement>'
+            '<adresse><ligne>2 rue du Marché</ligne>'
+            '<codepostal>67000</codepostal><ville>Strasbourg</ville>'
+            '</adresse><nb-places>20</nb-places><periode>'
+            '<debut>20261210</debut><fin>20261210</fin></periode>'
+            '<heure-debut>9h30</heure-debut><heure-fin>11:00</heure-fin>'
+            '<commentaire>Tram A</commentaire></recrutement>'
+            # another kind of recruitment is not an information session
+            '<recrutement><modalite-recrutement>1</modalite-recrutement>'
+            '</recrutement>'), 1)
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        wizard.action_import()
+        info = self.Session.search(
+            [('external_ref', '=', 'P-INF-1')]).info_session_ids
+        self.assertEqual(
+            (info.date, info.time_start, info.time_end, info.seats,
+             info.street_name, info.zip, info.public_comment),
+            ('2026-12-10', 9.5, 11.0, 20, '2 rue du Marché', '67000',
+             'Tram A'))
+
+    def test_five_megabyte_file(self):
+        text = LHEO.format(ns='http://lheo.gouv.fr/2.3', ref='P-BIG')
+        padding = '<extras info="x">%s</extras>' % (
+            '<extra info="bourrage">%s</extra>' % ('x' * 90) * 50000)
+        text = text.replace('</offres>', padding + '</offres>')
+        self.assertGreater(len(text), 5 * 1024 * 1024)
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        self.assertEqual(
+            sorted(wizard.line_ids.mapped('status')), ['error', 'valid'])
+        wizard.action_import()
+        self.assertEqual(len(wizard.session_ids), 1)

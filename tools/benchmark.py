@@ -8,9 +8,12 @@ and one slot each in one of 20 rooms over three years, a registration on
 every other one), then measures what
 the sessions list does: the default page of 80 rows and a read of every
 session, as a training user (record rules on), printing the time and the
-number of SQL queries.
+number of SQL queries. Then the LHEO feed: exports M published,
+validated sessions (each with an information session) and imports the
+file back under other references (preview, then import).
 """
 import argparse
+import base64
 import os
 import subprocess
 import time
@@ -60,11 +63,67 @@ def populate(env, count):
                 'state': 'confirmed'})
 
 
+def populate_feed(env, count):
+    """``count`` published sessions validated by the funder, with what the
+    catalogue needs."""
+    env = env(context=dict(env.context, tracking_disable=True,
+                           mail_create_nolog=True, mail_notrack=True))
+    centre = env['res.partner'].create({
+        'name': 'Centre Benchmark', 'is_company': True,
+        'siret': '42199387400013', 'training_activity_number': '76340123434',
+        'street': '3 rue de la Gare', 'zip': '34500', 'city': 'Béziers'})
+    places = [env['res.partner'].create({
+        'name': 'Lieu %d' % index, 'street': '%d rue Haute' % index,
+        'zip': '34500', 'city': 'Béziers'}) for index in range(10)]
+    courses = [env['training.course'].create({
+        'name': 'Formation %d' % index, 'objectives': 'Objectifs',
+        'description': '<p>Contenu</p>', 'expected_results': 'Attestation',
+        'public_codes': '81042', 'organisation_id': centre.id})
+        for index in range(20)]
+    Session = env['training.session']
+    for index in range(count):
+        session = Session.create({
+            'name': 'Flux %d' % index, 'course_id': courses[index % 20].id,
+            'year': 2031, 'place_id': places[index % 10].id, 'seats': 12,
+            'publication_state': 'published', 'is_validated': True})
+        day = '2031-%02d-%02d' % (index % 12 + 1, index % 28 + 1)
+        env['training.sequence'].create({
+            'session_id': session.id, 'name': 'S',
+            'planned_date_start': day + ' 07:00:00',
+            'planned_date_end': day + ' 15:00:00'})
+        env['training.info.session'].create({
+            'session_id': session.id, 'date': day, 'time_start': 9.0,
+            'time_end': 11.0, 'seats': 10, 'street_name': 'rue Haute',
+            'zip': '34500', 'city': 'Béziers'})
+    return Session.search([('year', '=', '2031')])
+
+
+def bench_feed(env, count):
+    start = time.time()
+    populate_feed(env, count)
+    print('created %d feed sessions in %.1f s' % (count, time.time() - start))
+    Feed = env['training.lheo.feed']
+    company = env.user.company_id
+    sessions = measure(env, 'LHEO: select the feed sessions',
+                       lambda: Feed.feed_sessions(company))
+    data, problems = measure(env, 'LHEO: check and build %d sessions' % len(
+        sessions), lambda: Feed.render(sessions))
+    assert not problems, problems
+    print('  (%.1f MB)' % (len(data) / 1e6))
+    data = data.replace(b'numero="2031-', b'numero="BACK-2031-')
+    wizard = env['training.session.import.wizard'].create({
+        'data_file': base64.b64encode(data), 'filename': 'feed.xml'})
+    measure(env, 'LHEO: import preview', wizard.action_preview)
+    measure(env, 'LHEO: import', wizard.action_import)
+    print('  (%s)' % wizard.summary)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--source', default='training_test')
     parser.add_argument('--db', default='training_bench')
     parser.add_argument('--sessions', type=int, default=10000)
+    parser.add_argument('--feed', type=int, default=2000)
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
             '-U', 'odoo', '-d', 'postgres', '-c']
@@ -101,6 +160,7 @@ def main():
                     'trainer_ids', 'has_conflict'], limit=80))
         measure(env, 'double-booking filter over all slots',
                 lambda: Slot.search_count([('has_conflict', '=', True)]))
+        bench_feed(env, args.feed)
         cr.commit()
 
 

@@ -4,12 +4,15 @@ import base64
 import csv
 import datetime
 import io
+import re
 
 from lxml import etree
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.training_info_session import ZIP_RE
+from ..models.training_lheo_feed import INFO_SESSION_RECRUITMENT
 from ..models.training_session import YEAR_RE
 
 # LHEO namespaces read by the import: 2.3 and the older 2.2.
@@ -93,8 +96,7 @@ class TrainingSessionImportWizard(models.TransientModel):
         todo = [(line, ast.literal_eval(line.values_repr))
                 for line in lines - already]
         partners = self._partners_by_name(
-            [values.get(key) for _line, values in todo
-             for key in ('organisation', 'place')])
+            [values for _line, values in todo])
         for line, values in todo:
             try:
                 with self.env.cr.savepoint():
@@ -146,7 +148,7 @@ class TrainingSessionImportWizard(models.TransientModel):
                                 'l:adresse', ns)
             if place is None:
                 place = session.find('l:adresse-inscription/l:adresse', ns)
-            rows.append((session.sourceline, {
+            row = {
                 'external_ref': session.get('numero', ''),
                 'name': text(formation, 'l:intitule-formation'),
                 'date_start': _lheo_date(text(session, 'l:periode/l:debut')),
@@ -156,11 +158,21 @@ class TrainingSessionImportWizard(models.TransientModel):
                     'l:raison-sociale') or text(
                     action, 'l:organisme-formateur/'
                     'l:raison-sociale-formateur'),
-                'place': ' '.join(filter(None, (
-                    text(place, 'l:denomination') or text(place, 'l:ligne'),
-                    text(place, 'l:codepostal'),
-                    text(place, 'l:ville')))) if place is not None else '',
-            }))
+                'info_sessions': [
+                    _lheo_info_session(recruitment, text)
+                    for recruitment in session.iterfind('l:recrutement', ns)
+                    if text(recruitment, 'l:modalite-recrutement') ==
+                    INFO_SESSION_RECRUITMENT],
+            }
+            if place is not None:
+                row.update({
+                    'place': text(place, 'l:denomination') or text(
+                        place, 'l:ligne'),
+                    'place_street': text(place, 'l:ligne'),
+                    'place_zip': text(place, 'l:codepostal'),
+                    'place_city': text(place, 'l:ville'),
+                })
+            rows.append((session.sourceline, row))
         return rows
 
     @api.model
@@ -189,16 +201,20 @@ class TrainingSessionImportWizard(models.TransientModel):
 
     @api.model
     def _existing_refs(self, refs):
+        """The references already imported, or codes of our own sessions
+        (our LHEO feed numbers sessions with their code)."""
         refs = [ref for ref in refs if ref]
         sessions = self.env['training.session'].with_context(
-            active_test=False).search([('external_ref', 'in', refs)])
-        return set(sessions.mapped('external_ref'))
+            active_test=False).search(['|', ('external_ref', 'in', refs),
+                                       ('code', 'in', refs)])
+        return set(refs) & set(sessions.mapped('external_ref') +
+                               sessions.mapped('code'))
 
     @api.model
     def _parse_row(self, row, courses):
         """(values, errors) of one row; ``courses``: {code: course id}."""
         errors = []
-        get = lambda name: (row.get(name) or '').strip()  # noqa: E731
+        get = lambda name: str(row.get(name) or '').strip()  # noqa: E731
         values = {'external_ref': get('external_ref'), 'name': get('name')}
         for name in REQUIRED_COLUMNS:
             if not get(name):
@@ -232,24 +248,39 @@ class TrainingSessionImportWizard(models.TransientModel):
             else:
                 errors.append(_('No course has the code %s.')
                               % get('course_code'))
-        for name in ('organisation', 'place'):
+        for name in ('organisation', 'place', 'place_street', 'place_zip',
+                     'place_city'):
             if get(name):
                 values[name] = get(name)
+        infos = row.get('info_sessions') or []
+        for info in infos:
+            errors += info.pop('errors')
+        if infos:
+            values['info_sessions'] = infos
         return values, errors
 
     @api.model
-    def _partners_by_name(self, names):
-        """{name: partner id} for ``names``, in one search; the contacts
-        not found are created."""
-        names = set(filter(None, names))
+    def _partners_by_name(self, rows):
+        """{name: partner id} for the organisations and places of the parsed
+        ``rows``, in one search; the contacts not found are created, places
+        with their address."""
+        addresses = {}
+        for values in rows:
+            if values.get('organisation'):
+                addresses.setdefault(values['organisation'], {})
+            if values.get('place'):
+                addresses.setdefault(values['place'], {
+                    'street': values.get('place_street'),
+                    'zip': values.get('place_zip'),
+                    'city': values.get('place_city')})
         Partner = self.env['res.partner']
         result = {}
-        for partner in Partner.search([('name', 'in', list(names))],
+        for partner in Partner.search([('name', 'in', list(addresses))],
                                       order='id'):
             result.setdefault(partner.name, partner.id)
-        for name in sorted(names - set(result)):
-            result[name] = Partner.create(
-                {'name': name, 'is_company': True}).id
+        for name in sorted(set(addresses) - set(result)):
+            result[name] = Partner.create(dict(
+                addresses[name], name=name, is_company=True)).id
         return result
 
     @api.model
@@ -272,14 +303,68 @@ class TrainingSessionImportWizard(models.TransientModel):
             'planned_date_end': session._utc_of_local(
                 values['date_end'], 17),
         })
+        for info in values.get('info_sessions', []):
+            self.env['training.info.session'].create(
+                dict(info, session_id=session.id))
         return session
 
 
 def _lheo_date(value):
     """LHEO dates are YYYYMMDD, 00000000 or 99999999 when unknown; returned
-    as DD/MM/YYYY, the CSV format, or '' when unknown."""
+    as DD/MM/YYYY, the CSV format, '' when unknown, or as they are when they
+    are not a date (then reported as such)."""
     if value in ('00000000', '99999999'):
         return ''
-    if len(value) == 8 and value.isdigit():
-        return '%s/%s/%s' % (value[6:], value[4:6], value[:4])
-    return value
+    try:
+        return datetime.datetime.strptime(value, '%Y%m%d').strftime(
+            '%d/%m/%Y')
+    except ValueError:
+        return value
+
+
+def _lheo_time(value):
+    """'09:30', '9h30' or '09' as hours (9.5); None when unreadable."""
+    match = re.match(r'^(\d{1,2})(?:[:hH](\d{2}))?$', value or '')
+    if not match or int(match.group(1)) > 23:
+        return None
+    return int(match.group(1)) + int(match.group(2) or 0) / 60.0
+
+
+def _lheo_info_session(node, text):
+    """The values of an information session from a ``recrutement`` element,
+    with the list of what makes it unusable under 'errors'."""
+    errors = []
+    label = day = _lheo_date(text(node, 'l:periode/l:debut'))
+    try:
+        day = fields.Date.to_string(
+            datetime.datetime.strptime(day, '%d/%m/%Y'))
+    except ValueError:
+        errors.append(_('Information session: "%s" is not a date.')
+                      % label)
+    start = _lheo_time(text(node, 'l:heure-debut'))
+    end = _lheo_time(text(node, 'l:heure-fin'))
+    if start is None or end is None:
+        errors.append(_('Information session of %s: the start and end times '
+                        'are required (HH:MM).') % label)
+    seats = text(node, 'l:nb-places')
+    if seats and not seats.isdigit():
+        errors.append(_('Information session of %s: "%s" is not a number of '
+                        'seats.') % (label, seats))
+    lines = [line.text.strip() for line in node.iterfind(
+        '{%s}adresse/{%s}ligne' % ((etree.QName(node).namespace,) * 2))
+        if line.text]
+    zip_code = text(node, 'l:adresse/l:codepostal')
+    if zip_code and not ZIP_RE.match(zip_code):
+        errors.append(_('Information session of %s: the postal code must '
+                        'have five digits.') % label)
+    return {
+        'date': day, 'time_start': start, 'time_end': end,
+        'seats': int(seats) if seats.isdigit() else 0,
+        'public_comment': text(node, 'l:commentaire') or False,
+        'street_name': lines[0] if lines else False,
+        'building': lines[1] if len(lines) > 1 else False,
+        'special_mention': lines[2] if len(lines) > 2 else False,
+        'zip': zip_code or False,
+        'city': text(node, 'l:adresse/l:ville') or False,
+        'errors': errors,
+    }

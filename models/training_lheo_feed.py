@@ -1,0 +1,457 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import os
+from collections import OrderedDict
+
+from lxml import etree
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
+
+from .training_info_session import ZIP_RE, format_time
+
+_logger = logging.getLogger(__name__)
+
+LHEO_NS = 'http://lheo.gouv.fr/2.3'
+XSD_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)),
+                        'data', 'lheo', 'lheo.xsd')
+FEED_FILENAME = 'offre-formation-lheo.xml'
+# modalite-recrutement of an information session ("information collective")
+INFO_SESSION_RECRUITMENT = '9'
+# street types as written in an address, when not the selection key
+STREET_TYPES = {'allee': 'allée'}
+_SCHEMA = []
+
+
+def lheo_schema():
+    """The LHEO 2.3 schema, parsed once per process."""
+    if not _SCHEMA:
+        _SCHEMA.append(etree.XMLSchema(etree.parse(XSD_PATH)))
+    return _SCHEMA[0]
+
+
+def _element(*args, **attrib):
+    """An LHEO element: ``_element(tag, *children, **attributes)``, where
+    children are elements, lists of elements, texts, or None, False and ''
+    (skipped)."""
+    tag, children = args[0], args[1:]
+    node = etree.Element('{%s}%s' % (LHEO_NS, tag), nsmap={None: LHEO_NS},
+                         **{key: value for key, value in attrib.items()
+                            if value})
+    for child in children:
+        # ``value and _element(...)`` gives a false value to skip (never
+        # test an element's truth: an element without children is false)
+        if child is None or isinstance(child, bool) or child == '':
+            continue
+        if isinstance(child, (list, tuple)):
+            for sub in child:
+                if sub is not None:
+                    node.append(sub)
+        elif isinstance(child, str):
+            node.text = child
+        else:
+            node.append(child)
+    return node
+
+
+def _date(value):
+    """LHEO date: YYYYMMDD."""
+    return value.strftime('%Y%m%d')
+
+
+class TrainingLheoFeed(models.AbstractModel):
+    """The offer of published sessions validated by the funder, in the LHEO
+    2.3 format of the regional catalogues (CARIF): one ``formation`` per
+    course and responsible organisation, one ``action`` and one ``session``
+    per session, information sessions as ``recrutement`` and
+    ``date-information``. A feed is only produced when every session has
+    the data the schema requires; otherwise the list of what to fill is
+    returned, per session."""
+    _name = 'training.lheo.feed'
+    _description = 'LHEO catalogue feed'
+
+    # ------------------------------------------------------------ selection
+    @api.model
+    def _feed_domain(self, company):
+        return [('company_id', '=', company.id),
+                ('publication_state', '=', 'published'),
+                ('is_validated', '=', True),
+                ('state', '!=', 'cancelled'),
+                ('seats', '>', 0)]
+
+    @api.model
+    def feed_sessions(self, company):
+        return self.env['training.session'].search(
+            self._feed_domain(company), order='course_id, code')
+
+    # --------------------------------------------------------------- checks
+    @api.model
+    def check_sessions(self, sessions):
+        """{session: [what to fill]} for the sessions the schema would
+        refuse, in the order of ``sessions``."""
+        problems = OrderedDict()
+        for session in sessions:
+            messages = self._session_problems(session)
+            if messages:
+                problems[session] = messages
+        return problems
+
+    @api.model
+    def _session_problems(self, session):
+        messages = []
+        if not session.date_start or not session.date_end:
+            messages.append(_('The session has no dates.'))
+        course = session.course_id
+        if not course:
+            messages.append(_('No course: the catalogue takes the objectives, '
+                              'content and target audience from it.'))
+        else:
+            for value, label, size in (
+                    (course.objectives, _('objectives'), 3000),
+                    (html2plaintext(course.description or ''),
+                     _('description (content)'), 3000),
+                    (course.expected_results, _('expected results'), 3000),
+                    (course.public_codes, _('target audience codes'), 100)):
+                messages += self._text_problems(
+                    value, _('Course %s: %s') % (course.name, label), size)
+        responsible = self._responsible(session)
+        messages += self._organisation_problems(
+            responsible, _('Responsible organisation'), activity=True)
+        organisation = session.organisation_id
+        if organisation and organisation != responsible:
+            messages += self._organisation_problems(
+                organisation, _('Training organisation'))
+        if not session.place_id:
+            messages.append(_('No session place.'))
+        else:
+            messages += self._address_problems(
+                session.place_id,
+                _('Session place %s') % session.place_id.name)
+        contact = self._contact(session)
+        if not contact:
+            messages.append(_('No responsible: the catalogue shows the '
+                              'responsible of the session as its contact.'))
+        elif not (contact.email or contact.phone):
+            messages.append(_('Contact %s: e-mail or phone missing.')
+                            % contact.name)
+        for info in session.info_session_ids:
+            if len(info.public_comment or '') > 500:
+                messages.append(_(
+                    'Information session of %s: the public comment is longer '
+                    'than 500 characters.') % info.display_name)
+        return messages
+
+    @api.model
+    def _text_problems(self, value, label, size):
+        value = (value or '').strip()
+        if not value:
+            return [_('%s missing.') % label]
+        if len(value) > size:
+            return [_('%s: longer than %d characters.') % (label, size)]
+        return []
+
+    @api.model
+    def _organisation_problems(self, partner, label, activity=False):
+        label = '%s %s' % (label, partner.name)
+        messages = []
+        if not partner.siret:
+            messages.append(_('%s: SIRET number missing.') % label)
+        if activity and not partner.training_activity_number:
+            messages.append(_('%s: training activity number missing.')
+                            % label)
+        return messages + self._address_problems(partner, label)
+
+    @api.model
+    def _address_problems(self, partner, label):
+        messages = []
+        if not (partner.street or partner.street2):
+            messages.append(_('%s: street missing.') % label)
+        if not partner.zip or not ZIP_RE.match(partner.zip):
+            messages.append(_('%s: postal code of 5 digits missing.') % label)
+        if not partner.city:
+            messages.append(_('%s: city missing.') % label)
+        if any(len(line or '') > 50 for line in (
+                partner.street, partner.street2, partner.city)):
+            messages.append(_('%s: address lines and city have at most 50 '
+                              'characters.') % label)
+        return messages
+
+    # ---------------------------------------------------------------- parts
+    @api.model
+    def _responsible(self, session):
+        """The organisation responsible for the offer: the holder of the
+        funded action, else the training organisation, else the company."""
+        return session.action_id.holder_id or session.organisation_id or \
+            session.company_id.partner_id
+
+    @api.model
+    def _contact(self, session):
+        user = session.user_id or session.course_id.user_id
+        return user.partner_id
+
+    # ---------------------------------------------------------------- build
+    @api.model
+    def render(self, sessions):
+        """(feed as bytes, {}) or (None, {session: [what to fill]})."""
+        problems = self.check_sessions(sessions)
+        if problems:
+            return None, problems
+        if not sessions:
+            raise UserError(_(
+                'No session to export: the feed holds the published sessions '
+                'validated by the funder, with seats.'))
+        root = self._build(sessions)
+        schema = lheo_schema()
+        if not schema.validate(root):
+            # our checks should have caught it: never hand out such a file
+            raise UserError(_(
+                'The feed does not validate against the LHEO 2.3 schema: %s'
+            ) % schema.error_log.last_error)
+        return etree.tostring(root, xml_declaration=True, encoding='UTF-8',
+                              pretty_print=True), {}
+
+    @api.model
+    def _build(self, sessions):
+        groups = OrderedDict()
+        for session in sessions:
+            key = (session.course_id, self._responsible(session))
+            groups.setdefault(key, self.env['training.session'])
+            groups[key] |= session
+        return _element('lheo', _element('offres', [
+            self._formation(course, responsible, group)
+            for (course, responsible), group in groups.items()]))
+
+    @api.model
+    def _formation(self, course, responsible, sessions):
+        contact = self._contact(sessions[0])
+        return _element(
+            'formation',
+            _element('domaine-formation', course.formacode and _element(
+                'code-FORMACODE', course.formacode, tag='principal')),
+            _element('intitule-formation', course.name[:255]),
+            _element('objectif-formation', course.objectives.strip()),
+            _element('resultats-attendus', course.expected_results.strip()),
+            _element('contenu-formation',
+                     html2plaintext(course.description).strip()),
+            _element('certifiante', '1' if course.certification_id else '0'),
+            _element('contact-formation', self._coordinates(contact)),
+            _element('parcours-de-formation', course.lheo_pathway),
+            # 0: not communicated
+            _element('code-niveau-entree', '0'),
+            [self._action(session) for session in sessions],
+            self._responsible_organisation(responsible, contact),
+            numero=course.code or 'F%d' % course.id,
+        )
+
+    @api.model
+    def _action(self, session):
+        infos = session.info_session_ids.filtered('seats').sorted('date')
+        with_address = infos.filtered(lambda info: self._info_address(info))
+        organisation = session.organisation_id
+        funder = session.action_id.funder_code
+        return _element(
+            'action',
+            _element('rythme-formation', self._rhythm(session)),
+            [_element('code-public-vise', code)
+             for code in session.course_id.public_code_list()],
+            _element('niveau-entree-obligatoire', '0'),
+            _element('modalites-alternance', _('No work-study alternation.')),
+            _element('modalites-enseignement', self._teaching_mode(session)),
+            _element('conditions-specifiques',
+                     (session.course_id.prerequisites or '').strip()[:3000] or
+                     _('None.')),
+            _element('prise-en-charge-frais-possible',
+                     '1' if session.component_id else '0'),
+            _element('lieu-de-formation', _element(
+                'coordonnees', self._address(session.place_id))),
+            # 0: fixed entry and exit dates
+            _element('modalites-entrees-sorties', '0'),
+            self._session(session, infos),
+            _element('adresse-information', self._info_address(
+                with_address[0])) if with_address else None,
+            [_element('date-information', _element(
+                'date', _date(fields.Date.from_string(info.date))))
+             for info in infos[:3]],
+            session.duration_hours >= 1 and _element(
+                'nombre-heures-total',
+                str(int(round(session.duration_hours)))),
+            _element('conventionnement', '1' if session.component_id else '0'),
+            _element(
+                'organisme-formateur',
+                _element('SIRET-formateur', _element('SIRET',
+                                                     organisation.siret)),
+                _element('raison-sociale-formateur', organisation.name[:250]),
+            ) if organisation else None,
+            funder and _element(
+                'organisme-financeur',
+                _element('code-financeur', funder),
+                _element('nb-places-financees', str(session.seats))),
+            numero=session.code,
+        )
+
+    @api.model
+    def _session(self, session, infos):
+        registration = session.organisation_id or session.place_id
+        contact = self._contact(session)
+        return _element(
+            'session',
+            _element('periode',
+                     _element('debut', _date(session._local(
+                         session.date_start))),
+                     _element('fin', _date(session._local(
+                         session.date_end)))),
+            _element('adresse-inscription', self._address(registration)),
+            # 1: open
+            _element('etat-recrutement', '1'),
+            [self._recruitment(info) for info in infos],
+            _element('contact-session', self._coordinates(contact)),
+            numero=session.external_ref or session.code,
+        )
+
+    @api.model
+    def _recruitment(self, info):
+        day = _date(fields.Date.from_string(info.date))
+        comment = (info.public_comment or '').strip()
+        return _element(
+            'recrutement',
+            _element('modalite-recrutement', INFO_SESSION_RECRUITMENT),
+            self._info_address(info),
+            _element('nb-places', str(info.seats)),
+            _element('periode', _element('debut', day), _element('fin', day)),
+            _element('heure-debut', format_time(info.time_start)),
+            _element('heure-fin', format_time(info.time_end)),
+            comment and _element('commentaire', comment),
+        )
+
+    @api.model
+    def _rhythm(self, session):
+        start = session._local(session.date_start).strftime('%d/%m/%Y')
+        end = session._local(session.date_end).strftime('%d/%m/%Y')
+        if session.duration_hours:
+            return _('%s hours, from %s to %s.') % (
+                ('%.2f' % session.duration_hours).rstrip('0').rstrip('.'),
+                start, end)
+        return _('From %s to %s.') % (start, end)
+
+    @api.model
+    def _teaching_mode(self, session):
+        """0: face-to-face only, 2: distance only, 1: both."""
+        modalities = set(session.sequence_ids.filtered(
+            lambda sequence: not sequence.is_prework).mapped(
+            'teaching_modality'))
+        if modalities <= {'face_to_face'}:
+            return '0'
+        if 'face_to_face' in modalities or 'blended' in modalities:
+            return '1'
+        return '2'
+
+    @api.model
+    def _address(self, partner):
+        city = partner.city
+        return _element(
+            'adresse',
+            _element('denomination', partner.name[:255]),
+            [_element('ligne', line) for line in (
+                partner.street, partner.street2) if line],
+            _element('codepostal', partner.zip),
+            _element('ville', city),
+            partner.zip and _element('departement', partner.zip[:2]),
+            _element('pays', partner.country_id.code or 'FR'),
+        )
+
+    @api.model
+    def _info_address(self, info):
+        """The ``adresse`` of an information session, None when it has
+        none."""
+        street = ' '.join(filter(None, (
+            info.street_number, info.street_number_ext,
+            STREET_TYPES.get(info.street_type, info.street_type),
+            info.street_name)))
+        lines = [line[:50] for line in (
+            street, info.building, info.special_mention) if line]
+        if not (lines and info.zip and info.city):
+            return None
+        city = ' '.join(filter(None, (
+            info.city, info.cedex and 'CEDEX %s' % info.cedex)))
+        return _element(
+            'adresse',
+            [_element('ligne', line) for line in lines],
+            _element('codepostal', info.zip),
+            _element('ville', city[:50]),
+        )
+
+    @api.model
+    def _coordinates(self, partner):
+        return _element(
+            'coordonnees',
+            _element('nom', partner.name[:50]),
+            partner.phone and _element('telfixe', _element(
+                'numtel', partner.phone[:25])),
+            partner.mobile and _element('portable', _element(
+                'numtel', partner.mobile[:25])),
+            partner.email and _element('courriel', partner.email[:160]),
+        )
+
+    @api.model
+    def _responsible_organisation(self, partner, contact):
+        return _element(
+            'organisme-formation-responsable',
+            _element('numero-activite', partner.training_activity_number),
+            _element('SIRET-organisme-formation', _element(
+                'SIRET', partner.siret)),
+            _element('nom-organisme', partner.name[:250]),
+            _element('raison-sociale', partner.name[:250]),
+            _element('coordonnees-organisme', _element(
+                'coordonnees', self._address(partner),
+                partner.phone and _element('telfixe', _element(
+                    'numtel', partner.phone[:25])),
+                partner.email and _element('courriel', partner.email[:160]))),
+            _element('contact-organisme', self._coordinates(contact)),
+        )
+
+    # ----------------------------------------------------------------- cron
+    @api.model
+    def _cron_write_feeds(self):
+        """Write the current feed of each company that has a feed folder.
+        A feed that cannot be produced leaves the previous file in place
+        and records why on the company."""
+        companies = self.env['res.company'].search(
+            [('lheo_feed_folder', '!=', False)])
+        for company in companies:
+            company.write(self._write_feed(company))
+            self.env.cr.commit()  # one company's result never undone
+
+    @api.model
+    def _write_feed(self, company):
+        """Company values recording the outcome of writing its feed."""
+        sessions = self.feed_sessions(company)
+        now = fields.Datetime.now()
+        try:
+            data, problems = self.render(sessions)
+        except UserError as error:
+            return {'lheo_feed_date': now, 'lheo_feed_status': error.name}
+        if problems:
+            _logger.warning('LHEO feed of %s not written: %d sessions lack '
+                            'data', company.name, len(problems))
+            return {'lheo_feed_date': now,
+                    'lheo_feed_status': self.problems_text(problems)}
+        path = os.path.join(company.lheo_feed_folder, FEED_FILENAME)
+        try:
+            os.makedirs(company.lheo_feed_folder, exist_ok=True)
+            with open(path + '.tmp', 'wb') as feed:
+                feed.write(data)
+            os.replace(path + '.tmp', path)  # readers never see half a file
+        except OSError as error:
+            _logger.exception('LHEO feed of %s not written', company.name)
+            return {'lheo_feed_date': now, 'lheo_feed_status': _(
+                'The feed could not be written to %s: %s') % (path, error)}
+        return {'lheo_feed_date': now, 'lheo_feed_status': _(
+            '%d sessions written to %s.') % (len(sessions), path)}
+
+    @api.model
+    def problems_text(self, problems):
+        return '\n'.join(
+            '%s %s:\n%s' % (session.code, session.name, '\n'.join(
+                '  - %s' % message for message in messages))
+            for session, messages in problems.items())
