@@ -247,7 +247,8 @@ class TrainingLheoFeed(models.AbstractModel):
     @api.model
     def _action(self, session):
         infos = session.info_session_ids.filtered('seats').sorted('date')
-        with_address = infos.filtered(lambda info: self._info_address(info))
+        with_address = infos.filtered(
+            lambda info: self._info_address(info) is not None)
         organisation = session.organisation_id
         funder = session.action_id.funder_code
         return _element(

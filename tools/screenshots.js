@@ -83,6 +83,15 @@ async function shot(page, url, file, waitFor) {
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${OUT}/change-request-summary.png` });
   console.log(`${OUT}/change-request-summary.png`);
+  // the LHEO feed of the demo: produced, ready to download
+  await page.goto(`${BASE}/web#action=training_session.training_lheo_export_wizard_action`);
+  await page.waitForSelector('.modal-dialog .o_form_view', { timeout: 60000 });
+  await page.click('.modal-footer button.btn-primary:visible');
+  await page.waitForSelector('.modal-dialog a:has-text(".xml")', { timeout: 60000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${OUT}/lheo-feed.png` });
+  console.log(`${OUT}/lheo-feed.png`);
+  await page.keyboard.press('Escape');
   const slots = 'action=training_session.training_slot_action&model=training.slot';
   await shot(page, `/web#${slots}&view_type=calendar`, 'planning-calendar.png', '.o_calendar_view');
   await browser.close();

@@ -97,15 +97,22 @@ class TrainingSessionImportWizard(models.TransientModel):
                 for line in lines - already]
         partners = self._partners_by_name(
             [values for _line, values in todo])
+        # imported drafts: no chatter message nor follower per session, the
+        # wizard's summary is the record of the import
+        quiet = self.with_context(tracking_disable=True, mail_notrack=True,
+                                  mail_create_nolog=True,
+                                  mail_create_nosubscribe=True)
+        imported = self.env['training.session.import.line']
         for line, values in todo:
             try:
                 with self.env.cr.savepoint():
-                    sessions |= self._create_session(values, partners)
+                    sessions |= quiet._create_session(values, partners)
             except (UserError, ValidationError) as error:
                 # rolled back to the savepoint: nothing of it is written
                 line.write({'status': 'error', 'message': error.name})
                 continue
-            line.status = 'imported'
+            imported |= line
+        imported.write({'status': 'imported'})
         self.write({
             'state': 'done', 'session_ids': [(6, 0, sessions.ids)],
             'summary': _('%d sessions imported, %d already imported, '
@@ -295,18 +302,18 @@ class TrainingSessionImportWizard(models.TransientModel):
                             ('place', 'place_id')):
             if values.get(name):
                 session_values[field] = partners[values[name]]
-        session = self.env['training.session'].create(session_values)
-        self.env['training.sequence'].create({
-            'session_id': session.id, 'name': session.name,
-            'planned_date_start': session._utc_of_local(
+        Session = self.env['training.session']
+        # one create with its lines: the stored dates are computed once
+        session_values['sequence_ids'] = [(0, 0, {
+            'name': values['name'],
+            'planned_date_start': Session._utc_of_local(
                 values['date_start'], 9),
-            'planned_date_end': session._utc_of_local(
+            'planned_date_end': Session._utc_of_local(
                 values['date_end'], 17),
-        })
-        for info in values.get('info_sessions', []):
-            self.env['training.info.session'].create(
-                dict(info, session_id=session.id))
-        return session
+        })]
+        session_values['info_session_ids'] = [
+            (0, 0, info) for info in values.get('info_sessions', [])]
+        return Session.create(session_values)
 
 
 def _lheo_date(value):
