@@ -55,6 +55,18 @@ class TrainingSequence(models.Model):
     cycle = fields.Selection(
         [('1', 'Cycle 1: training'), ('2', 'Cycle 2: deepening')],
     )
+    survey_hot_id = fields.Many2one(
+        'survey.survey',
+        string='Hot survey',
+        help='Evaluation sent to the participants at the end of the '
+             'sequence.',
+    )
+    survey_cold_id = fields.Many2one(
+        'survey.survey',
+        string='Cold survey',
+        help='Evaluation sent to the participants some time after the '
+             'sequence, to measure what they apply.',
+    )
     slot_ids = fields.One2many(
         'training.slot',
         'sequence_id',

@@ -26,8 +26,12 @@ class TestDuplicate(TrainingCase):
             ('2027-05-15 07:00:00', '2027-05-15 15:00:00',
              {'room_id': cls.room.id})], url='https://visio.example.fr',
             cycle='1')
+        Survey = cls.env['survey.survey']
+        cls.hot = Survey.create({'title': 'Évaluation à chaud'})
+        cls.cold = Survey.create({'title': 'Évaluation à froid'})
         cls.second = cls._add_sequence(cls.source, 'Séquence 2', slots=[
-            ('2027-06-27 07:00:00', '2027-06-27 15:00:00')])
+            ('2027-06-27 07:00:00', '2027-06-27 15:00:00')],
+            survey_hot_id=cls.hot.id, survey_cold_id=cls.cold.id)
         cls.env['training.registration'].create({
             'session_id': cls.source.id, 'state': 'confirmed',
             'partner_id': cls.Partner.create({'name': 'Inscrit'}).id})
@@ -47,6 +51,13 @@ class TestDuplicate(TrainingCase):
             self.assertEqual(new[name], self.source[name], name)
         self.assertFalse(new.slot_ids)
         self.assertFalse(new.registration_ids)
+        # hot and cold survey configuration of the sequences
+        self.assertEqual(
+            [(seq.name, seq.survey_hot_id, seq.survey_cold_id)
+             for seq in new.sequence_ids],
+            [(seq.name, seq.survey_hot_id, seq.survey_cold_id)
+             for seq in self.source.sequence_ids])
+        self.assertEqual(new.sequence_ids[-1].survey_cold_id, self.cold)
         bodies = ' '.join(new.message_ids.mapped('body'))
         self.assertNotIn('Historique de la session', bodies)
 
