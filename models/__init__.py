@@ -13,6 +13,7 @@ from . import training_session
 from . import training_sequence
 from . import training_slot
 from . import training_registration
+from . import training_attendance
 from . import training_info_session
 from . import training_change_request
 from . import training_change_request_info

@@ -1,12 +1,40 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
 
+import phonenumbers
 from stdnum.fr import siret as stdnum_siret
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 ACTIVITY_NUMBER_RE = re.compile(r'^\d{11}$')
+PHONE_FIELDS = ('phone', 'mobile')
+# trainee records: what the manual 004 requires, and how names are written
+TRAINEE_REQUIRED = ('title', 'lastname', 'firstname')
+
+
+def normalise_phone(number):
+    """A French number as '06 12 34 56 78', another country's in the
+    international format; None when it is not a valid phone number."""
+    try:
+        parsed = phonenumbers.parse(number, 'FR')
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    if phonenumbers.region_code_for_number(parsed) == 'FR':
+        return phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalise_firstname(name):
+    """'jean-PIERRE  marie' -> 'Jean-Pierre Marie'."""
+    words = ' '.join(name.split()).lower()
+    return re.sub(r"(^|[\s'-])(\w)",
+                  lambda match: match.group(1) + match.group(2).upper(),
+                  words)
 
 
 class ResPartner(models.Model):
@@ -20,6 +48,36 @@ class ResPartner(models.Model):
         help='Number of the declaration of activity of a training '
              'organisation ("numéro de déclaration d\'activité"), 11 digits.',
     )
+
+    is_trainee = fields.Boolean(
+        string='Trainee',
+        help='A trainee record: civility, last name and first name are '
+             'required, names and phone numbers are normalised.',
+    )
+    lastname = fields.Char(string='Last name')
+    firstname = fields.Char(string='First name')
+    directory_consent = fields.Boolean(
+        string='Published in the directory',
+        default=True,
+        help='The trainee agrees that their contact details appear in the '
+             'directory of the trainees\' site.',
+    )
+    registration_ids = fields.One2many(
+        'training.registration',
+        'partner_id',
+        string='Training sessions',
+    )
+
+    @api.constrains(*TRAINEE_REQUIRED + ('is_trainee',))
+    def _check_trainee_record(self):
+        for partner in self.filtered('is_trainee'):
+            missing = [partner._fields[name].get_description(
+                self.env)['string'] for name in TRAINEE_REQUIRED
+                if not partner[name]]
+            if missing:
+                raise ValidationError(_(
+                    'Trainee %s: %s required.') % (
+                    partner.name, ', '.join(missing)))
 
     @api.constrains('siret')
     def _check_siret(self):
@@ -43,10 +101,50 @@ class ResPartner(models.Model):
             vals['siret'] = re.sub(r'\s', '', vals['siret'])
         return vals
 
+    @api.multi
+    def _normalise_trainee(self, vals):
+        """``vals`` with the names in their case (LAST NAME, First Name),
+        the name made of them and the phone numbers as ## ## ## ## ##, for
+        trainee records; a clear error for an invalid phone number."""
+        is_trainee = vals.get('is_trainee', all(self.mapped('is_trainee'))
+                              if self else False)
+        if not is_trainee:
+            return vals
+        vals = dict(vals)
+        if vals.get('lastname'):
+            vals['lastname'] = ' '.join(vals['lastname'].split()).upper()
+        if vals.get('firstname'):
+            vals['firstname'] = normalise_firstname(vals['firstname'])
+        for name in PHONE_FIELDS:
+            if vals.get(name):
+                number = normalise_phone(vals[name])
+                if not number:
+                    raise ValidationError(_(
+                        '"%s" is not a valid phone number: expected a French '
+                        'number such as 06 12 34 56 78, or an international '
+                        'number starting with +.') % vals[name])
+                vals[name] = number
+        if 'lastname' in vals or 'firstname' in vals:
+            for partner in self or [self.browse()]:
+                lastname = vals.get('lastname', partner.lastname)
+                firstname = vals.get('firstname', partner.firstname)
+                if lastname or firstname:
+                    vals['name'] = ' '.join(filter(None, (lastname,
+                                                          firstname)))
+        return vals
+
     @api.model
     def create(self, vals):
-        return super(ResPartner, self).create(self._normalise_siret(vals))
+        vals = self._normalise_trainee(self._normalise_siret(vals))
+        return super(ResPartner, self).create(vals)
 
     @api.multi
     def write(self, vals):
-        return super(ResPartner, self).write(self._normalise_siret(vals))
+        if self and ('lastname' in vals or 'firstname' in vals) and \
+                len(self) > 1:
+            # each record gets the name made of its own names
+            for partner in self:
+                partner.write(vals)
+            return True
+        vals = self._normalise_trainee(self._normalise_siret(vals))
+        return super(ResPartner, self).write(vals)

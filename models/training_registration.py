@@ -1,9 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
-# States in which a participant counts as registered (and locks the
-# session's planning).
+# States in which a participant counts as registered (takes a seat, has
+# attendance lines and locks the session's planning).
 REGISTERED_STATES = ('confirmed', 'done')
+FUNDING_STATUSES = [
+    ('job_seeker', 'Job seeker'),
+    ('rsa', 'RSA benefit'),
+    ('employee_plan', 'Employee - skills development plan'),
+    ('cpf', 'Personal training account (CPF)'),
+    ('work_study', 'Work-study contract'),
+    ('self_funded', 'Self-funded'),
+    ('other', 'Other'),
+]
 
 
 class TrainingRegistration(models.Model):
@@ -31,6 +41,7 @@ class TrainingRegistration(models.Model):
     )
     state = fields.Selection(
         [('draft', 'Request'),
+         ('waiting', 'Waiting list'),
          ('confirmed', 'Enrolled'),
          ('done', 'Attended'),
          ('cancelled', 'Cancelled')],
@@ -44,6 +55,26 @@ class TrainingRegistration(models.Model):
         string='Registration date',
         default=fields.Datetime.now,
         copy=False,
+    )
+    funding_status = fields.Selection(
+        FUNDING_STATUSES,
+        string='Funding status',
+        track_visibility='onchange',
+    )
+    caf_number = fields.Char(
+        string='CAF number',
+        help='Family allowance fund number, required for an RSA benefit.',
+    )
+    cli_number = fields.Char(
+        string='CLI number',
+        help='Local integration commission number, required for an RSA '
+             'benefit.',
+    )
+    complementary_funding = fields.Char(string='Complementary funding')
+    attendance_ids = fields.One2many(
+        'training.attendance',
+        'registration_id',
+        string='Attendance',
     )
     email = fields.Char(related='partner_id.email', readonly=True)
     phone = fields.Char(related='partner_id.phone', readonly=True)
@@ -62,6 +93,94 @@ class TrainingRegistration(models.Model):
         ('session_partner_unique', 'UNIQUE (session_id, partner_id)',
          'This trainee is already registered to this session.'),
     ]
+
+    @api.constrains('funding_status', 'caf_number', 'cli_number')
+    def _check_rsa_numbers(self):
+        for reg in self.filtered(lambda reg: reg.funding_status == 'rsa'):
+            if not (reg.caf_number and reg.cli_number):
+                raise ValidationError(_(
+                    '%s receives the RSA benefit: the CAF and CLI numbers are '
+                    'required.') % reg.partner_id.name)
+
+    @api.model
+    def create(self, vals):
+        registration = super(TrainingRegistration, self).create(vals)
+        if not self.env.context.get('training_defer_seats'):
+            registration._after_registering()
+        return registration
+
+    @api.multi
+    def _after_registering(self):
+        """Checks and consequences of new registrations, for a whole batch:
+        a slot first, seats within capacity, attendance lines."""
+        self.mapped('session_id')._check_can_register()
+        self.filtered(
+            lambda reg: reg.state in REGISTERED_STATES)._take_seats()
+        self._sync_attendances()
+
+    @api.multi
+    def write(self, vals):
+        enrolling = self.browse()
+        if vals.get('state') in REGISTERED_STATES:
+            enrolling = self.filtered(
+                lambda reg: reg.state not in REGISTERED_STATES)
+        leaving = self.browse()
+        if 'state' in vals and vals['state'] not in REGISTERED_STATES:
+            leaving = self.filtered(
+                lambda reg: reg.state in REGISTERED_STATES)
+        result = super(TrainingRegistration, self).write(vals)
+        if enrolling:
+            enrolling._take_seats()
+        if 'state' in vals:
+            self._sync_attendances()
+        if leaving:
+            leaving.mapped('session_id')._promote_waiting()
+        return result
+
+    @api.multi
+    def unlink(self):
+        self.mapped('attendance_ids')._check_not_recorded()
+        sessions = self.filtered(
+            lambda reg: reg.state in REGISTERED_STATES).mapped('session_id')
+        result = super(TrainingRegistration, self).unlink()
+        sessions._promote_waiting()
+        return result
+
+    @api.multi
+    def _take_seats(self):
+        """Keep the registrations that fit in their session's maximum
+        capacity enrolled, the earliest first, and put the others on the
+        waiting list.
+        The sessions' rows are locked first, so that two users taking the
+        last seat at the same time cannot both get it: the second waits,
+        then fails to serialise and is retried, and sees the seat taken."""
+        sessions = self.mapped('session_id')
+        sessions._lock_seats()
+        counts = sessions._registered_counts()
+        full = self.browse()
+        for reg in self.sorted(lambda reg: (reg.date_registered, reg.id),
+                               reverse=True):
+            maximum = reg.session_id.capacity_max
+            if maximum and counts.get(reg.session_id.id, 0) > maximum:
+                full |= reg
+                counts[reg.session_id.id] -= 1
+        if full:
+            super(TrainingRegistration, full).write({'state': 'waiting'})
+            for reg in full:
+                reg.message_post(body=_(
+                    'The session is full: put on the waiting list.'))
+        return full
+
+    @api.multi
+    def _sync_attendances(self):
+        """Attendance lines for every slot of the registered ones; those not
+        recorded yet removed for the others."""
+        registered = self.filtered(
+            lambda reg: reg.state in REGISTERED_STATES)
+        self.env['training.attendance']._create_missing(
+            registrations=registered)
+        (self - registered).mapped('attendance_ids').filtered(
+            lambda att: not att.is_recorded).unlink()
 
     @api.multi
     def name_get(self):

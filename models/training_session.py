@@ -238,6 +238,20 @@ class TrainingSession(models.Model):
         string='Registered',
         compute='_compute_registered_count',
     )
+    waiting_count = fields.Integer(
+        string='Waiting list',
+        compute='_compute_registered_count',
+    )
+    seats_available = fields.Integer(
+        string='Seats available',
+        compute='_compute_registered_count',
+        help='Maximum capacity less the registered participants; 0 when the '
+             'session has no maximum capacity.',
+    )
+    minimum_reached = fields.Boolean(
+        string='Minimum reached',
+        compute='_compute_registered_count',
+    )
     color = fields.Integer()
 
     _sql_constraints = [
@@ -270,19 +284,90 @@ class TrainingSession(models.Model):
     @api.multi
     def _compute_registered_count(self):
         counts = self._registered_counts()
+        waiting = self._registered_counts(states=('waiting',))
         for session in self:
-            session.registered_count = counts.get(session.id, 0)
+            taken = counts.get(session.id, 0)
+            session.registered_count = taken
+            session.waiting_count = waiting.get(session.id, 0)
+            session.seats_available = max(session.capacity_max - taken, 0)
+            session.minimum_reached = taken >= session.capacity_min
 
     @api.multi
-    def _registered_counts(self):
-        """{session id: number of registered participants}, in one query."""
+    def _registered_counts(self, states=REGISTERED_STATES):
+        """{session id: number of participants in ``states``}, in one
+        query."""
         if not self.ids:
             return {}
         data = self.env['training.registration'].sudo().read_group(
-            [('session_id', 'in', self.ids),
-             ('state', 'in', REGISTERED_STATES)],
+            [('session_id', 'in', self.ids), ('state', 'in', list(states))],
             ['session_id'], ['session_id'])
         return {d['session_id'][0]: d['session_id_count'] for d in data}
+
+    @api.multi
+    def _check_can_register(self):
+        """Trainees register once the session has a slot (a workshop in
+        manual 004): their attendance lines follow its slots."""
+        empty = self.filtered(lambda session: not session.slot_ids)
+        if empty:
+            raise UserError(_(
+                'No trainee can be registered to %s yet: add at least one '
+                'slot (workshop) first; the registered trainees are then '
+                'attached to every slot.') % ', '.join(
+                empty.mapped('display_name')))
+
+    @api.multi
+    def register_partners(self, partners, **values):
+        """Register ``partners`` (in this order, the first ones get the
+        seats) with ``values``, as one operation: seats and attendance lines
+        are handled once for the whole batch."""
+        self.ensure_one()
+        self._check_can_register()
+        Registration = self.env['training.registration'].with_context(
+            training_defer_seats=True, tracking_disable=True,
+            mail_create_nolog=True, mail_create_nosubscribe=True)
+        registrations = Registration.browse()
+        for partner in partners:
+            registrations |= Registration.create(dict(
+                values, session_id=self.id, partner_id=partner.id))
+        registrations = registrations.with_context(training_defer_seats=False)
+        registrations._after_registering()
+        return registrations
+
+    @api.multi
+    def _lock_seats(self):
+        """Lock the sessions' rows until the end of the transaction, and
+        update them so that a concurrent transaction that counted seats
+        before fails to serialise (and is retried) instead of counting
+        stale seats."""
+        if self.ids:
+            self.env.cr.execute(
+                'UPDATE training_session SET write_date = write_date '
+                'WHERE id IN %s', (tuple(self.ids),))
+
+    @api.multi
+    def _promote_waiting(self):
+        """Enrol the waiting list in order while seats are available."""
+        if not self:
+            return
+        self._lock_seats()
+        counts = self._registered_counts()
+        waiting = self.env['training.registration'].search(
+            [('session_id', 'in', self.ids), ('state', '=', 'waiting')],
+            order='date_registered, id')
+        promoted = waiting.browse()
+        for reg in waiting:
+            session = reg.session_id
+            if session.capacity_max and \
+                    counts.get(session.id, 0) >= session.capacity_max:
+                continue
+            counts[session.id] = counts.get(session.id, 0) + 1
+            promoted |= reg
+        if promoted:
+            promoted.write({'state': 'confirmed'})
+            for reg in promoted:
+                reg.message_post(body=_(
+                    'A seat became available: enrolled from the waiting '
+                    'list.'))
 
     @api.constrains('capacity_min', 'capacity_target', 'capacity_max')
     def _check_capacities(self):
@@ -389,7 +474,10 @@ class TrainingSession(models.Model):
             raise UserError(_(
                 'The funded data of a validated session (component, number, '
                 'place, seats) change only through a change request.'))
-        return super(TrainingSession, self).write(vals)
+        result = super(TrainingSession, self).write(vals)
+        if 'capacity_max' in vals:
+            self._promote_waiting()
+        return result
 
     @api.multi
     def unlink(self):

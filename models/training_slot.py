@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -105,6 +107,18 @@ class TrainingSlot(models.Model):
         compute='_compute_durations',
         store=True,
     )
+    half_day_count = fields.Integer(
+        string='Half-days',
+        compute='_compute_half_days',
+        help='Half-days the slot covers in local time, morning and afternoon '
+             '(split at 13:00) of each of its days: one signature each on '
+             'the attendance sheet.',
+    )
+    attendance_ids = fields.One2many(
+        'training.attendance',
+        'slot_id',
+        string='Attendance',
+    )
     conflict_slot_ids = fields.Many2many(
         'training.slot',
         string='Conflicting slots',
@@ -130,6 +144,32 @@ class TrainingSlot(models.Model):
             hours = span.total_seconds() / 3600.0 - (slot.break_duration or 0)
             slot.duration_hours = max(hours, 0.0)
             slot.duration_days = round(slot.duration_hours / hours_per_day, 2)
+
+    @api.depends('date_start', 'date_end')
+    def _compute_half_days(self):
+        for slot in self:
+            slot.half_day_count = len(slot.half_days())
+
+    @api.multi
+    def half_days(self):
+        """[(local date, 'am' or 'pm')] covered by the slot."""
+        self.ensure_one()
+        if not (self.date_start and self.date_end):
+            return []
+        session = self.sequence_id.session_id
+        start = session._local(self.date_start).replace(tzinfo=None)
+        end = session._local(self.date_end).replace(tzinfo=None)
+        result = []
+        day = start.date()
+        while day <= end.date():
+            midnight = datetime.datetime.combine(day, datetime.time())
+            noon = midnight + datetime.timedelta(hours=13)
+            if start < noon and end > midnight:
+                result.append((day, 'am'))
+            if end > noon and start < midnight + datetime.timedelta(days=1):
+                result.append((day, 'pm'))
+            day += datetime.timedelta(days=1)
+        return result
 
     @api.constrains('date_start', 'date_end', 'break_duration')
     def _check_dates(self):
@@ -209,7 +249,9 @@ class TrainingSlot(models.Model):
         if vals.get('sequence_id'):
             self.env['training.sequence'].browse(
                 vals['sequence_id']).session_id._check_planning_lock()
-        return super(TrainingSlot, self).create(vals)
+        slot = super(TrainingSlot, self).create(vals)
+        self.env['training.attendance']._create_missing(slots=slot)
+        return slot
 
     @api.multi
     def write(self, vals):
@@ -222,4 +264,5 @@ class TrainingSlot(models.Model):
     @api.multi
     def unlink(self):
         self.mapped('session_id')._check_planning_lock()
+        self.mapped('attendance_ids')._check_not_recorded()
         return super(TrainingSlot, self).unlink()

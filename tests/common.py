@@ -72,6 +72,14 @@ class TrainingCase(SavepointCase):
         return cls.env['training.session'].create(vals)
 
     @classmethod
+    def _session_with_slot(cls, **vals):
+        """A session with one slot, so that trainees can register."""
+        session = cls._create_session(**vals)
+        cls._add_sequence(session, slots=[
+            ('2027-02-01 08:00:00', '2027-02-01 16:00:00')])
+        return session
+
+    @classmethod
     def _add_sequence(cls, session, name='Séquence', slots=(), **vals):
         """Add a sequence with ``slots``: (start, end[, extra values])."""
         sequence = cls.env['training.sequence'].create(dict(

@@ -10,7 +10,8 @@ SAME_IN_FRENCH = {
     'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings', 'AGEFIPH', 'OPACIF', 'SIRET',
-    'Formacode', 'Contact', 'France Travail (Pôle emploi)',
+    'Formacode', 'Contact', 'France Travail (Pôle emploi)', 'Absent',
+    '06 12 34 56 78',
     # the documented CSV header, technical names
     'external_ref;name;course_code;year;date_start;date_end;capacity_max;'
     'organisation;place',

@@ -90,7 +90,7 @@ class TestRoles(TrainingCase):
             tutor_ids=[(6, 0, cls.tutor.partner_id.ids)])
         cls._add_sequence(cls.followed, slots=[
             ('2027-01-11 08:00:00', '2027-01-11 12:00:00')])
-        cls.unpublished = cls._create_session(name='Brouillon')
+        cls.unpublished = cls._session_with_slot(name='Brouillon')
         cls.foreign = cls._create_session(
             name='Autre', publication_state='published')
         cls._add_sequence(cls.foreign, slots=[

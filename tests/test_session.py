@@ -189,17 +189,17 @@ class TestSession(TrainingCase):
         self.assertIn('name', tracked.mapped('field'))
 
     def test_session_with_participants_cannot_be_deleted(self):
-        session = self._create_session()
+        session = self._session_with_slot()
         self._register(session)
         with self.assertRaises(UserError):
             session.unlink()
-        empty = self._create_session()
+        empty = self._session_with_slot()
         self._register(empty, state='cancelled')
         empty.unlink()
         self.assertFalse(empty.exists())
 
     def test_registration_unique_per_trainee(self):
-        session = self._create_session()
+        session = self._session_with_slot()
         partner = self.Partner.create({'name': 'Anne Doublon'})
         self._register(session, partner)
         with self.assertRaises(psycopg2.IntegrityError), \

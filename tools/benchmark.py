@@ -10,7 +10,8 @@ the sessions list does: the default page of 80 rows and a read of every
 session, as a training user (record rules on), printing the time and the
 number of SQL queries. Then the LHEO feed: exports M published,
 validated sessions (each with an information session) and imports the
-file back under other references (preview, then import).
+file back under other references (preview, then import). Last, registers
+K trainees on a session of 20 slots in one operation.
 """
 import argparse
 import base64
@@ -118,12 +119,37 @@ def bench_feed(env, count):
     print('  (%s)' % wizard.summary)
 
 
+def bench_registrations(env, count, slots=20):
+    """Register ``count`` trainees on a session of ``slots`` slots in one
+    operation (``count`` x ``slots`` attendance lines)."""
+    env = env(context=dict(env.context, tracking_disable=True))
+    session = env['training.session'].create(
+        {'name': 'Inscriptions en masse', 'capacity_max': count})
+    sequence = env['training.sequence'].create(
+        {'session_id': session.id, 'name': 'Ateliers'})
+    for index in range(slots):
+        day = '2032-%02d-%02d' % (index % 12 + 1, index % 28 + 1)
+        env['training.slot'].create({
+            'sequence_id': sequence.id, 'date_start': day + ' 08:00:00',
+            'date_end': day + ' 16:00:00'})
+    partners = env['res.partner'].browse([
+        env['res.partner'].create({'name': 'Stagiaire %d' % index}).id
+        for index in range(count)])
+    registrations = measure(
+        env, 'register %d trainees, %d slots' % (count, slots),
+        lambda: session.register_partners(partners, state='confirmed'))
+    print('  (%d registrations, %d attendance lines)' % (
+        len(registrations), env['training.attendance'].search_count(
+            [('session_id', '=', session.id)])))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--source', default='training_test')
     parser.add_argument('--db', default='training_bench')
     parser.add_argument('--sessions', type=int, default=10000)
     parser.add_argument('--feed', type=int, default=2000)
+    parser.add_argument('--trainees', type=int, default=500)
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
             '-U', 'odoo', '-d', 'postgres', '-c']
@@ -161,6 +187,7 @@ def main():
         measure(env, 'double-booking filter over all slots',
                 lambda: Slot.search_count([('has_conflict', '=', True)]))
         bench_feed(env, args.feed)
+        bench_registrations(env, args.trainees)
         cr.commit()
 
 

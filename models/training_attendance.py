@@ -1,0 +1,164 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .training_registration import REGISTERED_STATES
+
+ATTENDANCE_STATES = [
+    ('todo', 'To record'),
+    ('present', 'Present'),
+    ('absent', 'Absent'),
+    ('excused', 'Excused'),
+]
+VALIDATOR_GROUPS = (
+    'training_session.group_training_session_tutor',
+    'training_session.group_training_session_manager',
+)
+RECORDED_FIELDS = {'state', 'comment'}
+
+
+class TrainingAttendance(models.Model):
+    """The attendance of one registered trainee at one slot (manual 004):
+    created for every slot of a registration, recorded by the trainer,
+    validated by a tutor, then locked."""
+    _name = 'training.attendance'
+    _description = 'Attendance'
+    _order = 'date_start, partner_id'
+
+    registration_id = fields.Many2one(
+        'training.registration',
+        string='Registration',
+        required=True,
+        index=True,
+        ondelete='cascade',
+    )
+    slot_id = fields.Many2one(
+        'training.slot',
+        string='Slot',
+        required=True,
+        index=True,
+        ondelete='cascade',
+    )
+    session_id = fields.Many2one(
+        related='registration_id.session_id',
+        store=True,
+        index=True,
+        readonly=True,
+    )
+    partner_id = fields.Many2one(
+        related='registration_id.partner_id',
+        string='Trainee',
+        store=True,
+        index=True,
+        readonly=True,
+    )
+    sequence_id = fields.Many2one(
+        related='slot_id.sequence_id',
+        readonly=True,
+    )
+    date_start = fields.Datetime(
+        related='slot_id.date_start',
+        store=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        ATTENDANCE_STATES,
+        string='Attendance',
+        default='todo',
+        required=True,
+    )
+    comment = fields.Text(
+        help='Visible to the trainee on their page.',
+    )
+    validated_by_id = fields.Many2one(
+        'res.users',
+        string='Validated by',
+        readonly=True,
+    )
+    validated_on = fields.Datetime(
+        string='Validated on',
+        readonly=True,
+    )
+    is_recorded = fields.Boolean(
+        compute='_compute_is_recorded',
+        help='Attendance recorded or validated: the line can no longer '
+             'disappear with its slot or registration.',
+    )
+
+    _sql_constraints = [
+        ('registration_slot_unique', 'UNIQUE (registration_id, slot_id)',
+         'A trainee has one attendance per slot.'),
+    ]
+
+    @api.depends('state', 'validated_on')
+    def _compute_is_recorded(self):
+        for att in self:
+            att.is_recorded = att.state != 'todo' or bool(att.validated_on)
+
+    @api.model
+    def _create_missing(self, registrations=None, slots=None):
+        """The attendance lines missing for ``registrations`` (of every slot
+        of their sessions) or for ``slots`` (of every registered trainee of
+        their sessions), in one INSERT whatever their number."""
+        registrations = registrations or self.env['training.registration']
+        slots = slots or self.env['training.slot']
+        if not (registrations or slots):
+            return
+        self.env.cr.execute("""
+            INSERT INTO training_attendance
+                (registration_id, slot_id, session_id, partner_id,
+                 date_start, state, create_uid, create_date, write_uid,
+                 write_date)
+            SELECT reg.id, slot.id, reg.session_id, reg.partner_id,
+                   slot.date_start, 'todo', %(uid)s,
+                   now() at time zone 'UTC', %(uid)s,
+                   now() at time zone 'UTC'
+              FROM training_registration reg
+              JOIN training_sequence seq ON seq.session_id = reg.session_id
+              JOIN training_slot slot ON slot.sequence_id = seq.id
+             WHERE reg.state IN %(states)s
+               AND (reg.id IN %(registrations)s OR slot.id IN %(slots)s)
+            ON CONFLICT (registration_id, slot_id) DO NOTHING
+        """, {'uid': self.env.uid, 'states': REGISTERED_STATES,
+              'registrations': tuple(registrations.ids) or (0,),
+              'slots': tuple(slots.ids) or (0,)})
+        # the one2many caches of the records concerned are now stale
+        registrations.invalidate_cache(['attendance_ids'])
+        slots.invalidate_cache(['attendance_ids'])
+        self.invalidate_cache()
+
+    @api.multi
+    def _check_not_recorded(self):
+        recorded = self.filtered('is_recorded')
+        if recorded:
+            raise UserError(_(
+                'Attendance is already recorded for %s: this slot or '
+                'registration cannot be removed. Cancel the registration or '
+                'the sequence instead.') % ', '.join(sorted(set(
+                    recorded.sudo().mapped('partner_id.name')))))
+
+    @api.multi
+    def write(self, vals):
+        if RECORDED_FIELDS.intersection(vals) and \
+                self.filtered('validated_on') and \
+                not self.env.user.has_group(
+                    'training_session.group_training_session_manager'):
+            raise UserError(_(
+                'This attendance was validated by a tutor: only an '
+                'Operational Manager can change it.'))
+        return super(TrainingAttendance, self).write(vals)
+
+    @api.multi
+    def action_validate(self):
+        """The tutor's validation: who and when, then locked."""
+        if not any(self.env.user.has_group(group)
+                   for group in VALIDATOR_GROUPS):
+            raise UserError(_('Only tutors and Operational Managers validate '
+                              'attendance.'))
+        todo = self.filtered(lambda att: att.state == 'todo')
+        if todo:
+            raise UserError(_(
+                'Record the attendance of %s before validating.') % ', '.join(
+                    sorted(set(todo.sudo().mapped('partner_id.name')))))
+        return self.write({'validated_by_id': self.env.uid,
+                           'validated_on': fields.Datetime.now()})

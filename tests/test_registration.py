@@ -1,0 +1,205 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
+import odoo
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests.common import get_db_name
+
+from .common import TrainingCase
+
+SerialisationFailure = psycopg2.extensions.TransactionRollbackError
+
+
+class RegistrationCase(TrainingCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(RegistrationCase, cls).setUpClass()
+        cls.session = cls._create_session(
+            name='Ateliers emploi', capacity_min=2, capacity_max=2)
+        cls.workshop = cls._add_sequence(cls.session, 'Atelier 1', slots=[
+            ('2027-03-01 08:00:00', '2027-03-01 15:00:00'),
+            ('2027-03-08 08:00:00', '2027-03-08 11:00:00')])
+
+    def _trainee(self, name):
+        return self.Partner.create({'name': name})
+
+
+class TestRegistration(RegistrationCase):
+    """Registrations: funding, slots first, seats and waiting list
+    (manuals 001 and 004)."""
+
+    def test_no_registration_before_a_slot(self):
+        empty = self._create_session(name='Sans atelier')
+        self._add_sequence(empty, 'Atelier prévu')
+        with self.assertRaisesRegex(UserError, 'Sans atelier'):
+            self._register(empty)
+
+    def test_rsa_requires_caf_and_cli_numbers(self):
+        reg = self._register(self.session)
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            reg.write({'funding_status': 'rsa', 'caf_number': '1234567'})
+        reg.write({'funding_status': 'rsa', 'caf_number': '1234567',
+                   'cli_number': 'CLI-34-0042',
+                   'complementary_funding': 'Aide régionale'})
+        self.assertEqual(reg.funding_status, 'rsa')
+        reg.write({'funding_status': 'job_seeker'})
+
+    def test_seats_counters_and_waiting_list_in_order(self):
+        first = self._register(self.session, self._trainee('Un'))
+        self.assertFalse(self.session.minimum_reached)
+        second = self._register(self.session, self._trainee('Deux'))
+        third = self._register(self.session, self._trainee('Trois'))
+        fourth = self._register(self.session, self._trainee('Quatre'))
+        self.assertEqual((first.state, second.state, third.state,
+                          fourth.state),
+                         ('confirmed', 'confirmed', 'waiting', 'waiting'))
+        self.session.invalidate_cache()
+        self.assertEqual((self.session.registered_count,
+                          self.session.seats_available,
+                          self.session.waiting_count,
+                          self.session.minimum_reached), (2, 0, 2, True))
+        # the waiting list has no attendance; a cancellation promotes the
+        # first waiting trainee, who gets the attendance lines
+        self.assertFalse(third.attendance_ids)
+        first.action_cancel()
+        self.assertEqual((third.state, fourth.state),
+                         ('confirmed', 'waiting'))
+        self.assertEqual(len(third.attendance_ids), 2)
+        # more seats: the rest of the waiting list is enrolled
+        self.session.capacity_max = 5
+        self.assertEqual(fourth.state, 'confirmed')
+
+    def test_confirming_a_request_beyond_capacity_waits(self):
+        self._register(self.session, self._trainee('Un'))
+        self._register(self.session, self._trainee('Deux'))
+        request = self._register(self.session, self._trainee('Trois'),
+                                 state='draft')
+        request.action_confirm()
+        self.assertEqual(request.state, 'waiting')
+
+
+class TestLastSeatConcurrency(TrainingCase):
+    """Two users register the last seat at the same time, each in their own
+    transaction: the second one cannot take it."""
+
+    def test_two_cursors_last_seat(self):
+        registry = odoo.registry(get_db_name())
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            session = env['training.session'].create(
+                {'name': 'Dernière place', 'capacity_max': 1})
+            sequence = env['training.sequence'].create(
+                {'session_id': session.id, 'name': 'Atelier'})
+            env['training.slot'].create({
+                'sequence_id': sequence.id,
+                'date_start': '2027-04-01 08:00:00',
+                'date_end': '2027-04-01 12:00:00'})
+            partners = env['res.partner'].create({'name': 'Premier'}) | \
+                env['res.partner'].create({'name': 'Second'})
+            ids = (session.id, partners.ids)
+        cr_a, cr_b = registry.cursor(), registry.cursor()
+        try:
+            env_a = odoo.api.Environment(cr_a, odoo.SUPERUSER_ID, {})
+            env_b = odoo.api.Environment(cr_b, odoo.SUPERUSER_ID, {})
+            # B's transaction starts (and counts) before A commits
+            self.assertEqual(env_b['training.session'].browse(
+                ids[0]).registered_count, 0)
+            env_a['training.registration'].create({
+                'session_id': ids[0], 'partner_id': ids[1][0],
+                'state': 'confirmed'})
+            cr_a.commit()
+            with self.assertRaises(SerialisationFailure):
+                env_b['training.registration'].create({
+                    'session_id': ids[0], 'partner_id': ids[1][1],
+                    'state': 'confirmed'})
+            # what Odoo's request layer does on a serialisation failure
+            cr_b.rollback()
+            env_b.clear()
+            second = env_b['training.registration'].create({
+                'session_id': ids[0], 'partner_id': ids[1][1],
+                'state': 'confirmed'})
+            self.assertEqual(second.state, 'waiting')
+            cr_b.commit()
+            states = env_a['training.registration'].search(
+                [('session_id', '=', ids[0])]).mapped('state')
+            self.assertEqual(sorted(states), ['confirmed', 'waiting'])
+        finally:
+            cr_a.rollback()
+            cr_b.rollback()
+            cr_a.close()
+            cr_b.close()
+            with registry.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                session = env['training.session'].browse(ids[0])
+                regs = session.registration_ids
+                regs.mapped('attendance_ids').unlink()
+                regs.unlink()
+                session.unlink()
+                env['res.partner'].browse(ids[1]).unlink()
+
+
+class TestTraineeRecord(TrainingCase):
+    """Trainee records (manual 004)."""
+
+    def setUp(self):
+        super(TestTraineeRecord, self).setUp()
+        self.mister = self.env.ref('base.res_partner_title_mister')
+
+    def _trainee(self, **vals):
+        values = {'is_trainee': True, 'title': self.mister.id,
+                  'lastname': 'dupont', 'firstname': 'jean-pierre'}
+        values.update(vals)
+        return self.Partner.create(values)
+
+    def test_names_normalised_and_required(self):
+        trainee = self._trainee(lastname='  de la  fontaine ',
+                                firstname="marie-ANNE  o'neil")
+        self.assertEqual((trainee.lastname, trainee.firstname, trainee.name),
+                         ('DE LA FONTAINE', "Marie-Anne O'Neil",
+                          "DE LA FONTAINE Marie-Anne O'Neil"))
+        trainee.write({'firstname': 'lucie'})
+        self.assertEqual(trainee.name, 'DE LA FONTAINE Lucie')
+        self.assertTrue(trainee.directory_consent)
+        for missing in ('title', 'lastname', 'firstname'):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self._trainee(**{missing: False})
+
+    def test_phone_normalised_and_invalid_refused(self):
+        trainee = self._trainee(phone='0612345678',
+                                mobile='+33 7.81.23.45.67')
+        self.assertEqual((trainee.phone, trainee.mobile),
+                         ('06 12 34 56 78', '07 81 23 45 67'))
+        trainee.write({'phone': '0033 4 67 00 00 00'})
+        self.assertEqual(trainee.phone, '04 67 00 00 00')
+        for wrong in ('061234567', '12345', 'téléphone'):
+            with self.assertRaisesRegex(ValidationError, '06 12 34 56 78'), \
+                    self.cr.savepoint():
+                trainee.phone = wrong
+        # other contacts keep what was typed
+        other = self.Partner.create({'name': 'Fournisseur',
+                                     'phone': '+33 (0)4 67 00'})
+        self.assertEqual(other.phone, '+33 (0)4 67 00')
+
+
+class TestRegisterSeveral(RegistrationCase):
+
+    def test_wizard_registers_in_order_with_one_batch(self):
+        partners = self.Partner.browse()
+        for name in ('Claire', 'Amélie', 'Bruno'):
+            partners |= self._trainee(name)
+        wizard = self.env['training.registration.wizard'].sudo(
+            self.user).create({
+                'session_id': self.session.id,
+                'partner_ids': [(6, 0, partners.ids)],
+                'funding_status': 'job_seeker'})
+        wizard.action_register()
+        regs = self.session.registration_ids
+        self.assertEqual(
+            {reg.partner_id.name: reg.state for reg in regs},
+            {'Amélie': 'confirmed', 'Bruno': 'confirmed',
+             'Claire': 'waiting'})
+        self.assertEqual(set(regs.mapped('funding_status')), {'job_seeker'})
+        self.assertEqual(len(regs.mapped('attendance_ids')), 4)
+        with self.assertRaises(UserError):
+            wizard.action_register()
