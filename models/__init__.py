@@ -5,7 +5,9 @@ from . import training_scheme
 from . import training_certification_scheme
 from . import training_population
 from . import training_room
+from . import training_cost_type
 from . import training_course
+from . import training_course_cost
 from . import training_action
 from . import training_action_component
 from . import training_action_component_volume
@@ -14,6 +16,8 @@ from . import training_sequence
 from . import training_slot
 from . import training_registration
 from . import training_attendance
+from . import training_cost_line
+from . import training_funding
 from . import training_info_session
 from . import training_change_request
 from . import training_change_request_info

@@ -112,6 +112,12 @@ class TrainingCourse(models.Model):
         'survey.survey',
         string='Evaluation',
     )
+    default_cost_ids = fields.One2many(
+        'training.course.cost',
+        'course_id',
+        string='Default costs',
+        help='Amounts proposed on the cost lines of its sessions.',
+    )
     session_ids = fields.One2many(
         'training.session',
         'course_id',

@@ -14,7 +14,7 @@ from .training_registration import REGISTERED_STATES
 COURSE_FIELDS = [
     'certification_id', 'session_type', 'organisation_id', 'capacity_min',
     'capacity_target', 'capacity_max', 'scheme_id', 'funding_eligible',
-    'comment', 'population_ids',
+    'comment', 'population_ids', 'survey_id',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
 YEAR_RE = re.compile(r'^\d{4}$')
@@ -252,6 +252,31 @@ class TrainingSession(models.Model):
         string='Minimum reached',
         compute='_compute_registered_count',
     )
+    survey_id = fields.Many2one(
+        'survey.survey',
+        string='Evaluation',
+        track_visibility='onchange',
+    )
+    cost_line_ids = fields.One2many(
+        'training.cost.line', 'session_id', string='Costs', copy=False)
+    funding_ids = fields.One2many(
+        'training.funding', 'session_id', string='Fundings', copy=False)
+    currency_id = fields.Many2one(
+        related='company_id.currency_id', readonly=True)
+    cost_total = fields.Monetary(
+        string='Total cost', compute='_compute_costs', store=True)
+    funding_total = fields.Monetary(
+        string='Total funding', compute='_compute_costs', store=True)
+    remaining_cost = fields.Monetary(
+        string='Remaining cost', compute='_compute_costs', store=True,
+        help='Total cost less the fundings.')
+    cost_per_trainee = fields.Monetary(
+        string='Cost per trainee', compute='_compute_cost_per_trainee',
+        help='Total cost divided by the registered participants.')
+    setup_reminder = fields.Char(
+        compute='_compute_setup_reminder',
+        help='What is still to fill from the creation of the session on: '
+             'its costs and its evaluation.')
     color = fields.Integer()
 
     _sql_constraints = [
@@ -291,6 +316,33 @@ class TrainingSession(models.Model):
             session.waiting_count = waiting.get(session.id, 0)
             session.seats_available = max(session.capacity_max - taken, 0)
             session.minimum_reached = taken >= session.capacity_min
+
+    @api.depends('cost_line_ids.total', 'funding_ids.amount')
+    def _compute_costs(self):
+        for session in self:
+            session.cost_total = sum(session.cost_line_ids.mapped('total'))
+            session.funding_total = sum(session.funding_ids.mapped('amount'))
+            session.remaining_cost = \
+                session.cost_total - session.funding_total
+
+    @api.multi
+    def _compute_cost_per_trainee(self):
+        counts = self._registered_counts()
+        for session in self:
+            count = counts.get(session.id, 0)
+            session.cost_per_trainee = \
+                session.cost_total / count if count else 0.0
+
+    @api.depends('cost_line_ids', 'survey_id')
+    def _compute_setup_reminder(self):
+        for session in self:
+            missing = []
+            if not session.cost_line_ids:
+                missing.append(_('the costs'))
+            if not session.survey_id:
+                missing.append(_('the evaluation'))
+            session.setup_reminder = _('Remember to fill in %s.') % _(
+                ' and ').join(missing) if missing else False
 
     @api.multi
     def _registered_counts(self, states=REGISTERED_STATES):
