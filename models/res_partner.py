@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import re
+import unicodedata
 
 import phonenumbers
 from stdnum.fr import siret as stdnum_siret
@@ -94,6 +96,58 @@ class ResPartner(models.Model):
                 raise ValidationError(_(
                     '%s: the training activity number must have 11 digits.'
                 ) % partner.name)
+
+    # ------------------------------------------------------ welcome sheet
+    @api.multi
+    def action_welcome_sheet(self):
+        """Print the welcome sheet of the trainees: their portal login, and
+        for those who never logged in a link to choose their password (valid
+        30 days). A portal user is created for the trainees who have none;
+        no password is ever printed."""
+        self._ensure_trainee_portal_users()
+        never = self.filtered(
+            lambda partner: not partner.sudo().user_ids[:1].login_date)
+        never.sudo().signup_prepare(
+            signup_type='signup', expiration=fields.Datetime.to_string(
+                datetime.datetime.now() + datetime.timedelta(days=30)))
+        return self.env.ref(
+            'training_session.action_report_welcome_sheet').report_action(self)
+
+    @api.multi
+    def _ensure_trainee_portal_users(self):
+        Users = self.env['res.users'].sudo().with_context(
+            no_reset_password=True)
+        groups = [self.env.ref('base.group_portal').id,
+                  self.env.ref('training_session.'
+                               'group_training_session_trainee').id]
+        for partner in self.filtered(lambda partner: not partner.user_ids):
+            Users.create({'partner_id': partner.id,
+                          'login': partner._free_login(),
+                          'groups_id': [(6, 0, groups)]})
+
+    @api.multi
+    def _free_login(self):
+        """The e-mail, else first.last in ASCII, made unique."""
+        self.ensure_one()
+        base = self.email or '.'.join(filter(None, (
+            self.firstname, self.lastname))) or self.name
+        base = unicodedata.normalize('NFKD', base).encode(
+            'ascii', 'ignore').decode().lower().replace(' ', '.')
+        Users = self.env['res.users'].sudo().with_context(active_test=False)
+        login, index = base, 1
+        while Users.search_count([('login', '=', login)]):
+            index += 1
+            login = '%s%d' % (base, index)
+        return login
+
+    @api.multi
+    def welcome_login(self):
+        """(login, link to choose a password or False) for the sheet."""
+        self.ensure_one()
+        user = self.sudo().user_ids[:1]
+        link = user and not user.login_date and self.sudo().signup_valid \
+            and self.sudo().signup_url
+        return user.login, link or False
 
     @api.model
     def _normalise_siret(self, vals):

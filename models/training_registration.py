@@ -183,6 +183,38 @@ class TrainingRegistration(models.Model):
             lambda att: not att.is_recorded).unlink()
 
     @api.multi
+    def attended_hours(self):
+        """Hours of the slots the trainee was present at."""
+        self.ensure_one()
+        return sum(self.attendance_ids.filtered(
+            lambda att: att.state == 'present').mapped(
+            'slot_id.duration_hours'))
+
+    # ------------------------------------------------------------ reports
+    # Whole sentences, so that each is one term to translate; in the
+    # trainee's language.
+    @api.multi
+    def convocation_texts(self):
+        """(greeting, introduction) of the convocation."""
+        self = self.with_context(lang=self.partner_id.lang or self.env.lang)
+        return (_('Dear %s,') % self.partner_id.name,
+                _('You are registered to the training session %s (%s). '
+                  'Please attend the following slots:') % (
+                    self.session_id.name, self.session_id.code))
+
+    @api.multi
+    def certificate_text(self):
+        self = self.with_context(lang=self.partner_id.lang or self.env.lang)
+        session = self.session_id
+        dates = [session._local(value).strftime('%d/%m/%Y') if value
+                 else '' for value in (session.date_start, session.date_end)]
+        return _('We certify that %s attended the training session %s (%s), '
+                 'from %s to %s, for %s hours out of %s hours planned.') % (
+            self.partner_id.name, session.name, session.code, dates[0],
+            dates[1], _format_hours(self.attended_hours()),
+            _format_hours(session.duration_hours))
+
+    @api.multi
     def name_get(self):
         return [(reg.id, '%s - %s' % (reg.session_id.display_name,
                                       reg.partner_id.display_name))
@@ -199,3 +231,8 @@ class TrainingRegistration(models.Model):
     @api.multi
     def action_reset(self):
         return self.write({'state': 'draft'})
+
+
+def _format_hours(hours):
+    """7.5 -> '7.5', 14.0 -> '14'."""
+    return ('%.2f' % hours).rstrip('0').rstrip('.')

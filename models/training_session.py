@@ -367,6 +367,31 @@ class TrainingSession(models.Model):
                 'attached to every slot.') % ', '.join(
                 empty.mapped('display_name')))
 
+    # -------------------------------------------------------------- reports
+    @api.multi
+    def attendance_sheet(self, sequences=None, cycle=None, per_page=10):
+        """What an attendance sheet prints: the registered trainees by name
+        and the half-days of the slots of ``sequences`` (or of the sequences
+        of ``cycle``, or of all but pre-work), as pages of at most
+        ``per_page`` half-day columns: [{'columns': [(date, 'am'|'pm')],
+        'slots': ...}], with the trainees as 'registrations'."""
+        self.ensure_one()
+        if sequences is None:
+            sequences = self.sequence_ids.filtered(
+                lambda seq: not seq.is_prework and seq.status != 'cancelled'
+                and (not cycle or seq.cycle == cycle))
+        half_days = sorted({half_day for slot in sequences.mapped('slot_ids')
+                            for half_day in slot.half_days()})
+        registrations = self.registration_ids.filtered(
+            lambda reg: reg.state in REGISTERED_STATES).sorted(
+            lambda reg: (reg.partner_id.name or '').lower())
+        return {
+            'registrations': registrations,
+            'pages': [half_days[index:index + per_page]
+                      for index in range(0, len(half_days), per_page)],
+            'sequences': sequences,
+        }
+
     @api.multi
     def register_partners(self, partners, **values):
         """Register ``partners`` (in this order, the first ones get the
