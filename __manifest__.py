@@ -17,7 +17,7 @@
         "survey",
     ],
     "external_dependencies": {
-        "python": ["lxml", "stdnum"],
+        "python": ["lxml", "phonenumbers", "stdnum", "xlsxwriter"],
     },
     "data": [
         "security/training_session_security.xml",
@@ -52,6 +52,7 @@
         "wizards/training_session_import_wizard_views.xml",
         "wizards/training_session_create_wizard_views.xml",
         "wizards/training_lheo_export_wizard_views.xml",
+        "wizards/training_participant_export_views.xml",
     ],
     "qweb": [
         "static/src/xml/training_session_list.xml",

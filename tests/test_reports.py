@@ -1,12 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import datetime
+import io
 import subprocess
 import tempfile
+import zipfile
 from unittest import mock
 
 from lxml import html
 
 from odoo import tools
+from odoo.exceptions import UserError
 
 from .common import TrainingCase
 
@@ -178,3 +182,36 @@ class TestWelcomeSheet(ReportCase):
         self.assertEqual(greeting, 'Bonjour Hugo Lambert,')
         self.assertIn('Ateliers emploi', intro)
         self.assertIn(self.session.code, intro)
+
+
+class TestParticipantExport(ReportCase):
+
+    def _strings(self, action):
+        wizard = self.env[action['res_model']].browse(action['res_id'])
+        with zipfile.ZipFile(io.BytesIO(
+                base64.b64decode(wizard.data_file))) as book:
+            return book.read('xl/sharedStrings.xml').decode()
+
+    def test_spreadsheet_of_participants(self):
+        self.session.publication_state = 'published'
+        self.reg.funding_status = 'job_seeker'
+        action = self.env['training.participant.export'].sudo(
+            self.user).export_sessions(self.session)
+        strings = self._strings(action)
+        for expected in ('Hugo Lambert', 'hugo.lambert@example.fr',
+                         'Camille Roux', self.session.code):
+            self.assertIn(expected, strings)
+
+    def test_drafts_are_never_exported(self):
+        draft = self._create_session(name='Brouillon confidentiel')
+        with self.assertRaises(UserError):
+            self.env['training.participant.export'].export_sessions(draft)
+        self.session.publication_state = 'published'
+        action = self.env['training.participant.export'].export_sessions(
+            self.session | draft)
+        self.assertNotIn('Brouillon confidentiel', self._strings(action))
+
+    def test_headers_in_the_users_language(self):
+        headers = self.env['training.participant.export'].with_context(
+            lang='fr_FR')._headers()
+        self.assertIn('Stagiaire', headers)
