@@ -383,7 +383,10 @@ class TrainingSession(models.Model):
         half_days = sorted({half_day for slot in sequences.mapped('slot_ids')
                             for half_day in slot.half_days()})
         registrations = self.registration_ids.filtered(
-            lambda reg: reg.state in REGISTERED_STATES).sorted(
+            lambda reg: reg.state in REGISTERED_STATES)
+        # read the trainees in one query before sorting on their names
+        registrations.mapped('partner_id').read(['name'])
+        registrations = registrations.sorted(
             lambda reg: (reg.partner_id.name or '').lower())
         return {
             'registrations': registrations,

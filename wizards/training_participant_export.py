@@ -78,6 +78,8 @@ class TrainingParticipantExport(models.TransientModel):
             sheet.write(0, col, header, bold)
         registrations = sessions.mapped('registration_ids').filtered(
             lambda reg: reg.state in REGISTERED_STATES + ('waiting',))
+        # read the trainees in one query before sorting on their names
+        registrations.mapped('partner_id').read(['name'])
         row = 0
         for row, reg in enumerate(registrations.sorted(
                 lambda reg: (reg.session_id.code, reg.partner_id.name)), 1):
