@@ -71,10 +71,15 @@ async function shot(page, url, file, waitFor) {
   const draft = await find('training_session.training_session_sst_demo');
   await shot(page, `/web#id=${draft}&${sessions}&view_type=form`, 'session-draft-form.png', '.o_form_view');
   await shot(page, `/web#id=${complex}&${sessions}&view_type=form`, 'session-form.png', '.o_form_view');
-  await page.click('.o_notebook .nav-tabs li:nth-child(2) a');
+  await page.click('.o_notebook .nav-tabs li:nth-child(3) a');
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${OUT}/session-planning.png` });
   console.log(`${OUT}/session-planning.png`);
+  // costs, fundings and the orange reminder (no evaluation chosen yet)
+  await page.click('.o_notebook .nav-tabs li:nth-child(2) a');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${OUT}/session-costs.png` });
+  console.log(`${OUT}/session-costs.png`);
   const request = await find('training_session.training_change_request_forp_demo');
   const requests = 'action=training_session.training_change_request_action&model=training.change.request';
   await page.goto(`${BASE}/web#id=${request}&${requests}&view_type=form`);
