@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -71,6 +73,11 @@ class TrainingRegistration(models.Model):
              'benefit.',
     )
     complementary_funding = fields.Char(string='Complementary funding')
+    document_ids = fields.Many2many(
+        'ir.attachment', 'training_registration_attachment_rel',
+        'registration_id', 'attachment_id', string='Documents',
+        help='Documents of this registration: for INTER sessions, the '
+             'convocation sent to the trainee comes from here.')
     attendance_ids = fields.One2many(
         'training.attendance',
         'registration_id',
@@ -189,6 +196,23 @@ class TrainingRegistration(models.Model):
         return sum(self.attendance_ids.filtered(
             lambda att: att.state == 'present').mapped(
             'slot_id.duration_hours'))
+
+    @api.multi
+    def action_generate_convocation(self):
+        """Print each registration's convocation and keep it in its
+        documents (manual 001: INTER sessions convene from there)."""
+        report = self.env.ref('training_session.action_report_convocation')
+        for reg in self:
+            pdf = report.render_qweb_pdf(reg.ids)[0]
+            attachment = self.env['ir.attachment'].create({
+                'name': _('Convocation - %s.pdf') % reg.partner_id.name,
+                'datas_fname': _('Convocation - %s.pdf') % reg.partner_id.name,
+                'datas': base64.b64encode(pdf),
+                'res_model': reg._name, 'res_id': reg.id,
+                'mimetype': 'application/pdf',
+            })
+            reg.document_ids = [(4, attachment.id)]
+        return True
 
     # ------------------------------------------------------------ reports
     # Whole sentences, so that each is one term to translate; in the

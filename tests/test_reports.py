@@ -215,3 +215,16 @@ class TestParticipantExport(ReportCase):
         headers = self.env['training.participant.export'].with_context(
             lang='fr_FR')._headers()
         self.assertIn('Stagiaire', headers)
+
+
+class TestRegistrationDocuments(ReportCase):
+
+    def test_convocation_kept_in_the_registration_documents(self):
+        with mock.patch.dict(tools.config.options,
+                             {'test_report_directory': tempfile.mkdtemp()}):
+            self.reg.sudo(self.user).action_generate_convocation()
+        document = self.reg.document_ids
+        self.assertEqual(len(document), 1)
+        self.assertEqual(document.mimetype, 'application/pdf')
+        self.assertTrue(base64.b64decode(document.datas).startswith(b'%PDF'))
+        self.assertIn('Hugo Lambert', document.name)
