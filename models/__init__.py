@@ -6,6 +6,8 @@ from . import training_certification_scheme
 from . import training_population
 from . import training_room
 from . import training_cost_type
+from . import training_mail_setting_mixin
+from . import training_mail_default
 from . import training_course
 from . import training_course_cost
 from . import training_action
@@ -22,3 +24,5 @@ from . import training_info_session
 from . import training_change_request
 from . import training_change_request_info
 from . import training_lheo_feed
+from . import training_session_mail
+from . import training_session_mail_schedule

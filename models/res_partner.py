@@ -7,7 +7,7 @@ import phonenumbers
 from stdnum.fr import siret as stdnum_siret
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 ACTIVITY_NUMBER_RE = re.compile(r'^\d{11}$')
 PHONE_FIELDS = ('phone', 'mobile')
@@ -103,7 +103,17 @@ class ResPartner(models.Model):
         """Print the welcome sheet of the trainees: their portal login, and
         for those who never logged in a link to choose their password (valid
         30 days). A portal user is created for the trainees who have none;
-        no password is ever printed."""
+        no password is ever printed. Only for trainee records, by training
+        users, and never for a person with back-office access."""
+        if not self.env.user.has_group(
+                'training_session.group_training_session_user'):
+            raise AccessError(_('Only training users print welcome sheets.'))
+        refused = self.filtered(lambda partner: not partner.is_trainee or any(
+            not user.share for user in partner.sudo().user_ids))
+        if refused:
+            raise UserError(_(
+                'A welcome sheet is only for trainees with no back-office '
+                'access: %s.') % ', '.join(refused.mapped('name')))
         self._ensure_trainee_portal_users()
         never = self.filtered(
             lambda partner: not partner.sudo().user_ids[:1].login_date)

@@ -15,6 +15,10 @@ VALIDATOR_GROUPS = (
     'training_session.group_training_session_manager',
 )
 RECORDED_FIELDS = {'state', 'comment'}
+# set by the validation only, never written directly
+VALIDATION_FIELDS = {'validated_by_id', 'validated_on'}
+# what a line is about: fixed
+IDENTITY_FIELDS = {'registration_id', 'slot_id'}
 
 
 class TrainingAttendance(models.Model):
@@ -116,8 +120,17 @@ class TrainingAttendance(models.Model):
               FROM training_registration reg
               JOIN training_sequence seq ON seq.session_id = reg.session_id
               JOIN training_slot slot ON slot.sequence_id = seq.id
-             WHERE reg.state IN %(states)s
-               AND (reg.id IN %(registrations)s OR slot.id IN %(slots)s)
+             WHERE reg.state IN %(states)s AND reg.id IN %(registrations)s
+            UNION
+            SELECT reg.id, slot.id, reg.session_id, reg.partner_id,
+                   slot.date_start, 'todo', %(uid)s,
+                   now() at time zone 'UTC', %(uid)s,
+                   now() at time zone 'UTC'
+              FROM training_slot slot
+              JOIN training_sequence seq ON seq.id = slot.sequence_id
+              JOIN training_registration reg
+                ON reg.session_id = seq.session_id
+             WHERE reg.state IN %(states)s AND slot.id IN %(slots)s
             ON CONFLICT (registration_id, slot_id) DO NOTHING
         """, {'uid': self.env.uid, 'states': REGISTERED_STATES,
               'registrations': tuple(registrations.ids) or (0,),
@@ -139,6 +152,13 @@ class TrainingAttendance(models.Model):
 
     @api.multi
     def write(self, vals):
+        if IDENTITY_FIELDS.intersection(vals) or (
+                VALIDATION_FIELDS.intersection(vals) and
+                not self.env.context.get('training_attendance_validation')):
+            raise UserError(_(
+                'The trainee, slot and validation of an attendance line are '
+                'not changed directly: validate it with the validation '
+                'action.'))
         if RECORDED_FIELDS.intersection(vals) and \
                 self.filtered('validated_on') and \
                 not self.env.user.has_group(
@@ -160,5 +180,11 @@ class TrainingAttendance(models.Model):
             raise UserError(_(
                 'Record the attendance of %s before validating.') % ', '.join(
                     sorted(set(todo.sudo().mapped('partner_id.name')))))
-        return self.write({'validated_by_id': self.env.uid,
-                           'validated_on': fields.Datetime.now()})
+        return self.with_context(training_attendance_validation=True).write(
+            {'validated_by_id': self.env.uid,
+             'validated_on': fields.Datetime.now()})
+
+    @api.multi
+    def unlink(self):
+        self._check_not_recorded()
+        return super(TrainingAttendance, self).unlink()

@@ -112,6 +112,13 @@ class TrainingCourse(models.Model):
         'survey.survey',
         string='Evaluation',
     )
+    mail_default_ids = fields.One2many(
+        'training.mail.default',
+        'course_id',
+        string='Default e-mail settings',
+        help='E-mail settings of its new sessions; the company\'s when '
+             'empty.',
+    )
     default_cost_ids = fields.One2many(
         'training.course.cost',
         'course_id',

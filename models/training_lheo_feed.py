@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import os
+import re
 from collections import OrderedDict
 
 from lxml import etree
@@ -19,6 +20,7 @@ XSD_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)),
 FEED_FILENAME = 'offre-formation-lheo.xml'
 # modalite-recrutement of an information session ("information collective")
 INFO_SESSION_RECRUITMENT = '9'
+CONTROL_CHARS_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
 # street types as written in an address, when not the selection key
 STREET_TYPES = {'allee': 'allée'}
 _SCHEMA = []
@@ -49,7 +51,9 @@ def _element(*args, **attrib):
                 if sub is not None:
                     node.append(sub)
         elif isinstance(child, str):
-            node.text = child
+            # XML 1.0 refuses control characters (pasted from word
+            # processors): dropped
+            node.text = CONTROL_CHARS_RE.sub('', child)
         else:
             node.append(child)
     return node
@@ -420,7 +424,15 @@ class TrainingLheoFeed(models.AbstractModel):
         companies = self.env['res.company'].search(
             [('lheo_feed_folder', '!=', False)])
         for company in companies:
-            company.write(self._write_feed(company))
+            try:
+                values = self._write_feed(company)
+            except Exception as error:  # one company never stops the others
+                _logger.exception('LHEO feed of %s failed', company.name)
+                self.env.cr.rollback()
+                values = {'lheo_feed_date': fields.Datetime.now(),
+                          'lheo_feed_status': _('The feed failed: %s')
+                          % error}
+            company.write(values)
             self.env.cr.commit()  # one company's result never undone
 
     @api.model

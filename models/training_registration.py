@@ -2,7 +2,7 @@
 import base64
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # States in which a participant counts as registered (takes a seat, has
 # attendance lines and locks the session's planning).
@@ -61,18 +61,23 @@ class TrainingRegistration(models.Model):
     funding_status = fields.Selection(
         FUNDING_STATUSES,
         string='Funding status',
+        groups='training_session.group_training_session_user',
         track_visibility='onchange',
     )
     caf_number = fields.Char(
         string='CAF number',
+        groups='training_session.group_training_session_user',
         help='Family allowance fund number, required for an RSA benefit.',
     )
     cli_number = fields.Char(
         string='CLI number',
+        groups='training_session.group_training_session_user',
         help='Local integration commission number, required for an RSA '
              'benefit.',
     )
-    complementary_funding = fields.Char(string='Complementary funding')
+    complementary_funding = fields.Char(
+        string='Complementary funding',
+        groups='training_session.group_training_session_user')
     document_ids = fields.Many2many(
         'ir.attachment', 'training_registration_attachment_rel',
         'registration_id', 'attachment_id', string='Documents',
@@ -127,6 +132,11 @@ class TrainingRegistration(models.Model):
 
     @api.multi
     def write(self, vals):
+        if 'session_id' in vals and self.filtered(
+                lambda reg: reg.session_id.id != vals['session_id']):
+            raise UserError(_(
+                'A registration does not move to another session: cancel it '
+                'and register the trainee to the other session.'))
         enrolling = self.browse()
         if vals.get('state') in REGISTERED_STATES:
             enrolling = self.filtered(

@@ -6,6 +6,8 @@ from odoo.exceptions import ValidationError
 # participants are registered).
 PLANNING_FIELDS = {'session_id', 'date_start', 'date_end',
                    'planned_date_start', 'planned_date_end', 'is_prework'}
+# changes that move the sends of the session's mails
+MAIL_DATE_FIELDS = PLANNING_FIELDS | {'status'}
 
 
 class TrainingSequence(models.Model):
@@ -146,7 +148,9 @@ class TrainingSequence(models.Model):
         if vals.get('session_id'):
             self.env['training.session'].browse(
                 vals['session_id'])._check_planning_lock()
-        return super(TrainingSequence, self).create(vals)
+        sequence = super(TrainingSequence, self).create(vals)
+        sequence.session_id._sync_mail_schedules()
+        return sequence
 
     @api.multi
     def write(self, vals):
@@ -155,9 +159,26 @@ class TrainingSequence(models.Model):
             if vals.get('session_id'):
                 self.env['training.session'].browse(
                     vals['session_id'])._check_planning_lock()
-        return super(TrainingSequence, self).write(vals)
+        sessions = self.mapped('session_id')
+        moved = self.browse()
+        if 'session_id' in vals:
+            moved = self.filtered(
+                lambda seq: seq.session_id.id != vals['session_id'])
+            # the trainees of the other session attend these slots now
+            moved.mapped('slot_ids')._drop_attendances()
+        result = super(TrainingSequence, self).write(vals)
+        if moved:
+            self.env['training.attendance']._create_missing(
+                slots=moved.mapped('slot_ids'))
+        if MAIL_DATE_FIELDS.intersection(vals):
+            (sessions | self.mapped('session_id'))._sync_mail_schedules()
+        return result
 
     @api.multi
     def unlink(self):
-        self.mapped('session_id')._check_planning_lock()
-        return super(TrainingSequence, self).unlink()
+        sessions = self.mapped('session_id')
+        sessions._check_planning_lock()
+        self.mapped('slot_ids.attendance_ids')._check_not_recorded()
+        result = super(TrainingSequence, self).unlink()
+        sessions._sync_mail_schedules()
+        return result

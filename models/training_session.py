@@ -8,6 +8,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
+from .training_mail_setting_mixin import SETTING_FIELDS
 from .training_registration import REGISTERED_STATES
 
 # Values a session takes from its course when it is created from it.
@@ -17,6 +18,7 @@ COURSE_FIELDS = [
     'comment', 'population_ids', 'survey_id',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
+TRAINING_USER_GROUP = 'training_session.group_training_session_user'
 YEAR_RE = re.compile(r'^\d{4}$')
 # Data of a funded session that change only through change requests once
 # the funder validated it.
@@ -257,24 +259,36 @@ class TrainingSession(models.Model):
         string='Evaluation',
         track_visibility='onchange',
     )
+    mail_ids = fields.One2many(
+        'training.session.mail', 'session_id', string='E-mail settings',
+        copy=True, groups=TRAINING_USER_GROUP,
+        help='Pre-filled from the course, else from the company, when the '
+             'session is created; copied by the duplication.')
     cost_line_ids = fields.One2many(
-        'training.cost.line', 'session_id', string='Costs', copy=False)
+        'training.cost.line', 'session_id', string='Costs', copy=False,
+        groups=TRAINING_USER_GROUP)
     funding_ids = fields.One2many(
-        'training.funding', 'session_id', string='Fundings', copy=False)
+        'training.funding', 'session_id', string='Fundings', copy=False,
+        groups=TRAINING_USER_GROUP)
     currency_id = fields.Many2one(
         related='company_id.currency_id', readonly=True)
     cost_total = fields.Monetary(
-        string='Total cost', compute='_compute_costs', store=True)
+        string='Total cost', compute='_compute_costs', store=True,
+        groups=TRAINING_USER_GROUP)
     funding_total = fields.Monetary(
-        string='Total funding', compute='_compute_costs', store=True)
+        string='Total funding', compute='_compute_costs', store=True,
+        groups=TRAINING_USER_GROUP)
     remaining_cost = fields.Monetary(
         string='Remaining cost', compute='_compute_costs', store=True,
+        groups=TRAINING_USER_GROUP,
         help='Total cost less the fundings.')
     cost_per_trainee = fields.Monetary(
         string='Cost per trainee', compute='_compute_cost_per_trainee',
+        groups=TRAINING_USER_GROUP,
         help='Total cost divided by the registered participants.')
     setup_reminder = fields.Char(
         compute='_compute_setup_reminder',
+        groups=TRAINING_USER_GROUP,
         help='What is still to fill from the creation of the session on: '
              'its costs and its evaluation.')
     color = fields.Integer()
@@ -426,7 +440,10 @@ class TrainingSession(models.Model):
 
     @api.multi
     def _promote_waiting(self):
-        """Enrol the waiting list in order while seats are available."""
+        """Enrol the waiting list in order while seats are available, for
+        the sessions still to run."""
+        self = self.filtered(
+            lambda session: session.state not in ('done', 'cancelled'))
         if not self:
             return
         self._lock_seats()
@@ -536,7 +553,33 @@ class TrainingSession(models.Model):
         # checked before the code is drawn from the year's counter
         self._assert_year_format(year)
         vals['code'] = self._next_code(year)
-        return super(TrainingSession, self).create(vals)
+        session = super(TrainingSession, self).create(vals)
+        if 'mail_ids' not in vals:
+            session._create_default_mails()
+        return session
+
+    @api.multi
+    def _create_default_mails(self):
+        """The e-mail settings of a new session: its course's defaults, or
+        the company's when the course has none."""
+        Default = self.env['training.mail.default']
+        for session in self:
+            defaults = Default.search(
+                [('course_id', '=', session.course_id.id)]) \
+                if session.course_id else Default.browse()
+            if not defaults:
+                defaults = Default.search(
+                    [('course_id', '=', False),
+                     ('company_id', '=', session.company_id.id)])
+            session.write({'mail_ids': [(0, 0, dict(
+                {name: default[name] for name in SETTING_FIELDS
+                 if name != 'template_id'},
+                template_id=default.template_id.id,
+                sequence=default.sequence)) for default in defaults]})
+
+    @api.multi
+    def _sync_mail_schedules(self):
+        self.mapped('mail_ids')._sync_schedules()
 
     @api.model
     def _next_code(self, year):
@@ -561,6 +604,7 @@ class TrainingSession(models.Model):
 
     @api.multi
     def unlink(self):
+        self.mapped('slot_ids.attendance_ids')._check_not_recorded()
         if self.filtered('is_validated'):
             raise UserError(_(
                 'A session validated by the funder cannot be deleted: cancel '

@@ -251,6 +251,7 @@ class TrainingSlot(models.Model):
                 vals['sequence_id']).session_id._check_planning_lock()
         slot = super(TrainingSlot, self).create(vals)
         self.env['training.attendance']._create_missing(slots=slot)
+        slot.session_id._sync_mail_schedules()
         return slot
 
     @api.multi
@@ -259,10 +260,30 @@ class TrainingSlot(models.Model):
         if vals.get('sequence_id'):
             self.env['training.sequence'].browse(
                 vals['sequence_id']).session_id._check_planning_lock()
-        return super(TrainingSlot, self).write(vals)
+        sessions = self.mapped('session_id')
+        moved = self.browse()
+        if 'sequence_id' in vals:
+            moved = self.filtered(
+                lambda slot: slot.sequence_id.id != vals['sequence_id'])
+            moved._drop_attendances()
+        result = super(TrainingSlot, self).write(vals)
+        if moved:
+            self.env['training.attendance']._create_missing(slots=moved)
+        if {'date_start', 'date_end', 'sequence_id'}.intersection(vals):
+            (sessions | self.mapped('session_id'))._sync_mail_schedules()
+        return result
+
+    @api.multi
+    def _drop_attendances(self):
+        """Remove the attendance lines of these slots, refused once one is
+        recorded (the slot then stays where it is)."""
+        self.mapped('attendance_ids').unlink()
 
     @api.multi
     def unlink(self):
         self.mapped('session_id')._check_planning_lock()
         self.mapped('attendance_ids')._check_not_recorded()
-        return super(TrainingSlot, self).unlink()
+        sessions = self.mapped('session_id')
+        result = super(TrainingSlot, self).unlink()
+        sessions._sync_mail_schedules()
+        return result

@@ -83,6 +83,22 @@ class TestAttendance(TrainingCase):
             self.assertEqual(line.state, 'excused')
         line.sudo(self.manager).write({'state': 'present'})
         self.assertEqual(line.state, 'present')
+        # the validation itself is never written directly
+        for values in ({'validated_on': False}, {'validated_by_id': False},
+                       {'slot_id': self.slot_morning.id}):
+            with self.assertRaises(UserError):
+                line.sudo(self.tutor).write(values)
+        self.assertTrue(line.validated_on)
+
+    def test_recorded_attendance_survives_no_deletion(self):
+        reg = self._register(self.session)
+        reg.attendance_ids[0].state = 'present'
+        for records in (reg.attendance_ids[0], self.sequence,
+                        self.session):
+            with self.assertRaises(UserError), self.cr.savepoint():
+                records.sudo(self.manager).unlink()
+        with self.assertRaises(UserError):
+            reg.write({'session_id': self._create_session().id})
 
     def test_who_sees_which_attendance(self):
         reg = self._register(self.session, self.trainee.partner_id)

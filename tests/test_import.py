@@ -268,3 +268,17 @@ class TestImportLheo(ImportCase):
             sorted(wizard.line_ids.mapped('status')), ['error', 'valid'])
         wizard.action_import()
         self.assertEqual(len(wizard.session_ids), 1)
+
+    def test_external_entities_are_never_resolved(self):
+        text = LHEO.format(ns='http://lheo.gouv.fr/2.3', ref='P-XXE')
+        text = text.replace(
+            '<lheo ', '<!DOCTYPE lheo [<!ENTITY secret SYSTEM '
+            '"file:///etc/hostname">]>\n<lheo ', 1).replace(
+            'Cuisine collective', 'Cuisine &secret;')
+        with open('/etc/hostname') as hostname:
+            secret = hostname.read().strip()
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        names = ' '.join(wizard.line_ids.mapped('name'))
+        self.assertIn('Cuisine', names)
+        self.assertNotIn(secret, names)

@@ -132,6 +132,14 @@ class TestLheoExport(LheoCase):
             self._text(responsible, 'l:contact-organisme/l:coordonnees/'
                                     'l:courriel'), ['t_user@example.com'])
 
+    def test_control_characters_are_dropped(self):
+        self.course.objectives = 'Définir\x0b un projet\x02.'
+        root = self._feed()
+        self.schema.assertValid(root)
+        self.assertEqual(
+            self._text(root, 'l:offres/l:formation/l:objectif-formation'),
+            ['Définir un projet.'])
+
     def test_at_most_three_information_dates(self):
         for day in ('2022-08-01', '2022-08-10', '2022-08-20'):
             self.env['training.info.session'].create({

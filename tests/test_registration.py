@@ -2,7 +2,7 @@
 import psycopg2
 
 import odoo
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests.common import get_db_name
 
 from .common import TrainingCase
@@ -69,6 +69,24 @@ class TestRegistration(RegistrationCase):
         # more seats: the rest of the waiting list is enrolled
         self.session.capacity_max = 5
         self.assertEqual(fourth.state, 'confirmed')
+
+    def test_no_promotion_in_a_cancelled_session(self):
+        first = self._register(self.session, self._trainee('Un'))
+        self._register(self.session, self._trainee('Deux'))
+        third = self._register(self.session, self._trainee('Trois'))
+        self.session.state = 'cancelled'
+        first.action_cancel()
+        self.assertEqual(third.state, 'waiting')
+
+    def test_funding_data_hidden_from_participants(self):
+        reg = self._register(self.session)
+        reg.write({'funding_status': 'rsa', 'caf_number': '1234567',
+                   'cli_number': 'CLI-1'})
+        for user in (self.tutor, self.trainer):
+            with self.assertRaises(AccessError):
+                reg.sudo(user).read(['caf_number'])
+        with self.assertRaises(AccessError):
+            self.session.sudo(self.trainee).read(['cost_total'])
 
     def test_confirming_a_request_beyond_capacity_waits(self):
         self._register(self.session, self._trainee('Un'))

@@ -10,7 +10,7 @@ from unittest import mock
 from lxml import html
 
 from odoo import tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import TrainingCase
 
@@ -44,6 +44,12 @@ class ReportCase(TrainingCase):
         return cls.env['training.registration'].create({
             'session_id': session.id, 'state': 'confirmed',
             'partner_id': cls.Partner.create(dict(partner, name=name)).id})
+
+    def _strings(self, action):
+        wizard = self.env[action['res_model']].browse(action['res_id'])
+        with zipfile.ZipFile(io.BytesIO(
+                base64.b64decode(wizard.data_file))) as book:
+            return book.read('xl/sharedStrings.xml').decode()
 
     def _html(self, xmlid, records):
         report = self.env.ref('training_session.%s' % xmlid)
@@ -186,12 +192,6 @@ class TestWelcomeSheet(ReportCase):
 
 class TestParticipantExport(ReportCase):
 
-    def _strings(self, action):
-        wizard = self.env[action['res_model']].browse(action['res_id'])
-        with zipfile.ZipFile(io.BytesIO(
-                base64.b64decode(wizard.data_file))) as book:
-            return book.read('xl/sharedStrings.xml').decode()
-
     def test_spreadsheet_of_participants(self):
         self.session.publication_state = 'published'
         self.reg.funding_status = 'job_seeker'
@@ -228,3 +228,31 @@ class TestRegistrationDocuments(ReportCase):
         self.assertEqual(document.mimetype, 'application/pdf')
         self.assertTrue(base64.b64decode(document.datas).startswith(b'%PDF'))
         self.assertIn('Hugo Lambert', document.name)
+
+    def test_formulas_stay_text(self):
+        self.session.publication_state = 'published'
+        self.reg.partner_id.city = '=HYPERLINK("http://evil.example")'
+        action = self.env['training.participant.export'].export_sessions(
+            self.session)
+        wizard = self.env[action['res_model']].browse(action['res_id'])
+        with zipfile.ZipFile(io.BytesIO(
+                base64.b64decode(wizard.data_file))) as book:
+            sheet = book.read('xl/worksheets/sheet1.xml').decode()
+        self.assertNotIn('<f>', sheet)
+        self.assertIn('HYPERLINK', self._strings(action))
+
+
+class TestWelcomeSheetRefusals(ReportCase):
+
+    def test_only_trainees_without_back_office_access(self):
+        with self.assertRaises(UserError):
+            self.user.partner_id.sudo(self.user).action_welcome_sheet()
+        customer = self.Partner.create({'name': 'Client'})
+        with self.assertRaises(UserError):
+            customer.sudo(self.user).action_welcome_sheet()
+        self.assertFalse(customer.user_ids)
+        trainee = self.Partner.create({
+            'is_trainee': True, 'lastname': 'Roux', 'firstname': 'Camille',
+            'title': self.env.ref('base.res_partner_title_madam').id})
+        with self.assertRaises(AccessError):
+            trainee.sudo(self.trainer).action_welcome_sheet()

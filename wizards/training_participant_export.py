@@ -71,7 +71,10 @@ class TrainingParticipantExport(models.TransientModel):
     @api.model
     def _workbook(self, sessions):
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+        # names typed by people are text, never formulas or links
+        workbook = xlsxwriter.Workbook(output, {
+            'in_memory': True, 'strings_to_formulas': False,
+            'strings_to_urls': False})
         sheet = workbook.add_worksheet(_('Participants'))
         bold = workbook.add_format({'bold': True})
         for col, header in enumerate(self._headers()):

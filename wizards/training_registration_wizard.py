@@ -16,8 +16,10 @@ class TrainingRegistrationWizard(models.TransientModel):
                                  ondelete='cascade')
     partner_ids = fields.Many2many('res.partner', string='Trainees',
                                    required=True)
-    funding_status = fields.Selection(FUNDING_STATUSES,
-                                      string='Funding status')
+    # RSA needs each trainee's CAF and CLI numbers: set on the registration
+    funding_status = fields.Selection(
+        [status for status in FUNDING_STATUSES if status[0] != 'rsa'],
+        string='Funding status')
 
     @api.multi
     def action_register(self):

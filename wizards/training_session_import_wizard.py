@@ -130,7 +130,10 @@ class TrainingSessionImportWizard(models.TransientModel):
         """[(line number, {column: value})] of the sessions of an LHEO
         file, in the CSV columns; a clear error for another XML file."""
         try:
-            root = etree.fromstring(raw)
+            # never resolve entities nor fetch anything: an uploaded file
+            # must not read the server's files (XXE)
+            root = etree.fromstring(raw, etree.XMLParser(
+                resolve_entities=False, no_network=True, huge_tree=False))
         except etree.XMLSyntaxError as error:
             raise UserError(_('This XML file cannot be read: %s') % error)
         namespace = etree.QName(root).namespace

@@ -1,0 +1,113 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from .training_mail_setting_mixin import SEQUENCE_TRIGGERS
+
+# changes of a setting that move its send dates
+SCHEDULE_FIELDS = {'trigger', 'delay', 'delay_unit', 'direction', 'enabled'}
+
+
+class TrainingSessionMail(models.Model):
+    """One mail of a session's e-mail settings: enabled, template, trigger
+    and delay, extra recipients, blind copies and attachments, with its
+    estimated send dates, one per sequence for the sequence triggers
+    (manual 001)."""
+    _name = 'training.session.mail'
+    _inherit = 'training.mail.setting.mixin'
+    _description = 'Session e-mail setting'
+
+    session_id = fields.Many2one('training.session', string='Session',
+                                 required=True, ondelete='cascade',
+                                 index=True)
+    partner_ids = fields.Many2many(
+        'res.partner', 'training_session_mail_partner_rel', 'mail_id',
+        'partner_id', string='Extra recipients')
+    bcc_partner_ids = fields.Many2many(
+        'res.partner', 'training_session_mail_bcc_rel', 'mail_id',
+        'partner_id', string='Blind copies')
+    attachment_ids = fields.Many2many(
+        'ir.attachment', 'training_session_mail_attachment_rel', 'mail_id',
+        'attachment_id', string='Attachments')
+    schedule_ids = fields.One2many(
+        'training.session.mail.schedule', 'mail_id',
+        string='Estimated sends', copy=False)
+    next_date = fields.Datetime(
+        string='Estimated send', compute='_compute_next_date',
+        help='The next send not done yet, or the last one.')
+    schedule_state = fields.Selection(
+        [('planned', 'Planned'), ('late', 'Late'), ('sent', 'Sent'),
+         ('none', 'On registration')],
+        compute='_compute_next_date', string='Send state')
+
+    @api.depends('schedule_ids.scheduled_date', 'schedule_ids.sent_date')
+    def _compute_next_date(self):
+        for mail in self:
+            pending = mail.schedule_ids.filtered(
+                lambda line: not line.sent_date).sorted('scheduled_date')
+            line = pending[:1] or mail.schedule_ids.sorted(
+                'scheduled_date')[-1:]
+            mail.next_date = line.scheduled_date
+            mail.schedule_state = line.state if line else 'none'
+
+    @api.model
+    def create(self, vals):
+        mail = super(TrainingSessionMail, self).create(vals)
+        mail._sync_schedules()
+        return mail
+
+    @api.multi
+    def write(self, vals):
+        result = super(TrainingSessionMail, self).write(vals)
+        if SCHEDULE_FIELDS.intersection(vals):
+            self._sync_schedules()
+        return result
+
+    @api.multi
+    def _occurrences(self):
+        """{sequence or None: reference datetime (UTC string)} of a mail:
+        one per sequence for the sequence triggers (pre-work excluded: only
+        its calendar event is sent), the session's start or end otherwise,
+        none on registration."""
+        self.ensure_one()
+        session = self.session_id
+        if self.trigger in SEQUENCE_TRIGGERS:
+            name = 'date_start' if self.trigger == 'sequence_start' \
+                else 'date_end'
+            return {seq: seq[name] for seq in session.sequence_ids
+                    if not seq.is_prework and seq.status != 'cancelled'
+                    and seq[name]}
+        if self.trigger == 'session_start' and session.date_start:
+            return {None: session.date_start}
+        if self.trigger == 'session_end' and session.date_end:
+            return {None: session.date_end}
+        return {}
+
+    @api.multi
+    def _sync_schedules(self):
+        """Bring the estimated sends in line with the dates: a send whose
+        reference date moved is re-armed; one already sent for the same
+        date stays sent; those of vanished occurrences go."""
+        Schedule = self.env['training.session.mail.schedule']
+        for mail in self:
+            occurrences = mail._occurrences() if mail.enabled else {}
+            existing = {line.sequence_id or None: line
+                        for line in mail.schedule_ids}
+            for sequence, reference in occurrences.items():
+                scheduled = fields.Datetime.to_string(
+                    fields.Datetime.from_string(reference) +
+                    mail._delay_delta())
+                line = existing.pop(sequence, None)
+                if not line:
+                    Schedule.create({
+                        'mail_id': mail.id,
+                        'sequence_id': sequence and sequence.id,
+                        'reference_date': reference,
+                        'scheduled_date': scheduled})
+                elif line.reference_date != reference:
+                    line.write({'reference_date': reference,
+                                'scheduled_date': scheduled,
+                                'sent_date': False})
+                elif line.scheduled_date != scheduled:
+                    line.scheduled_date = scheduled
+            for line in existing.values():
+                line.unlink()
