@@ -26,3 +26,4 @@ from . import training_change_request_info
 from . import training_lheo_feed
 from . import training_session_mail
 from . import training_session_mail_schedule
+from . import training_session_mail_sent

@@ -1,5 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+# kinds sent to the registered trainees; the others have their own people
+TRAINEE_KINDS = ('registration', 'convocation', 'reminder', 'survey_hot',
+                 'survey_cold')
+MAX_ATTEMPTS = 5
 
 
 class TrainingSessionMailSchedule(models.Model):
@@ -25,6 +34,8 @@ class TrainingSessionMailSchedule(models.Model):
     state = fields.Selection(
         [('planned', 'Planned'), ('late', 'Late'), ('sent', 'Sent')],
         compute='_compute_state')
+    recipient_ids = fields.One2many('training.session.mail.sent',
+                                    'schedule_id', string='Recipients')
 
     @api.depends('scheduled_date', 'sent_date')
     def _compute_state(self):
@@ -36,3 +47,112 @@ class TrainingSessionMailSchedule(models.Model):
                 line.state = 'late'
             else:
                 line.state = 'planned'
+
+    # ------------------------------------------------------------ sending
+    @api.model
+    def _due_domain(self):
+        return [('sent_date', '=', False),
+                ('scheduled_date', '<=', fields.Datetime.now()),
+                ('mail_id.enabled', '=', True),
+                ('mail_id.template_id', '!=', False),
+                ('session_id.state', 'in', ('created', 'confirmed')),
+                ('session_id.publication_state', '=', 'published')]
+
+    @api.model
+    def _cron_send_due(self, batch_size=200):
+        """Send what is due, batch by batch, each batch committed: safe to
+        stop and run again, a mail never goes twice to the same person for
+        the same occurrence, and failed sends are tried again later."""
+        while True:
+            schedules = self.search(self._due_domain(), limit=batch_size)
+            if not schedules:
+                return
+            done = schedules._send_batch()
+            if not getattr(threading.currentThread(), 'testing', False):
+                self.env.cr.commit()
+            if not done:
+                return  # only failures left: next run
+
+    @api.multi
+    def _send_batch(self):
+        """Send to the recipients of these schedules; the schedules whose
+        every recipient got the mail are marked sent. Returns them."""
+        self._create_recipients()
+        Sent = self.env['training.session.mail.sent']
+        todo = Sent.search([('schedule_id', 'in', self.ids),
+                            ('state', '!=', 'sent'),
+                            ('attempts', '<', MAX_ATTEMPTS)])
+        for recipient in todo:
+            template = recipient.schedule_id.mail_id.template_id
+            try:
+                with self.env.cr.savepoint():
+                    template.send_mail(recipient.id, email_values=recipient.
+                                       schedule_id._email_values(recipient))
+                    recipient.write({'state': 'sent',
+                                     'sent_date': fields.Datetime.now(),
+                                     'attempts': recipient.attempts + 1})
+            except Exception as error:  # logged, tried again next run
+                _logger.exception('Session mail %s to %s failed',
+                                  recipient.schedule_id.id,
+                                  recipient.partner_id.id)
+                recipient.write({'state': 'failed', 'error': str(error),
+                                 'attempts': recipient.attempts + 1})
+        pending = Sent.search([('schedule_id', 'in', self.ids),
+                               ('state', '!=', 'sent')]).mapped('schedule_id')
+        done = self - pending
+        done.write({'sent_date': fields.Datetime.now()})
+        return done
+
+    @api.multi
+    def _email_values(self, recipient):
+        mail = self.mail_id
+        values = {'recipient_ids': [(4, recipient.partner_id.id)]}
+        if mail.bcc_partner_ids:
+            values['email_cc'] = False
+            values['headers'] = repr({'Bcc': ','.join(filter(
+                None, mail.bcc_partner_ids.mapped('email')))})
+        if mail.attachment_ids:
+            values['attachment_ids'] = [(4, att.id)
+                                        for att in mail.attachment_ids]
+        return values
+
+    @api.multi
+    def _create_recipients(self):
+        """The recipient lines of these schedules, in one INSERT per batch,
+        never twice (unique schedule and partner)."""
+        rows = []
+        for schedule in self:
+            for partner in schedule._recipients():
+                rows.append((schedule.id, partner.id))
+        if not rows:
+            return
+        values = ','.join(self.env.cr.mogrify(
+            "(%s, %s, 'todo', 0, %s, now() at time zone 'UTC', %s, "
+            "now() at time zone 'UTC')",
+            (schedule_id, partner_id, self.env.uid, self.env.uid)).decode()
+            for schedule_id, partner_id in rows)
+        self.env.cr.execute(
+            'INSERT INTO training_session_mail_sent (schedule_id, '
+            'partner_id, state, attempts, create_uid, create_date, '
+            'write_uid, write_date) VALUES %s '
+            'ON CONFLICT (schedule_id, partner_id) DO NOTHING' % values)
+        self.invalidate_cache(['recipient_ids'])
+
+    @api.multi
+    def _recipients(self):
+        """Who gets this send: the registered trainees, the trainers (trainer
+        file), or the training organisation, and the extra recipients."""
+        self.ensure_one()
+        mail, session = self.mail_id, self.session_id
+        if mail.kind in TRAINEE_KINDS:
+            partners = session.registration_ids.filtered(
+                lambda reg: reg.state in ('confirmed', 'done')).mapped(
+                'partner_id')
+        elif mail.kind == 'trainer_file':
+            slots = self.sequence_id.slot_ids if self.sequence_id \
+                else session.slot_ids
+            partners = session.trainer_ids | slots.mapped('trainer_ids') | \
+                slots.mapped('cotrainer_id')
+        else:
+            partners = session.organisation_id
+        return partners | mail.partner_ids
