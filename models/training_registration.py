@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
+import icalendar
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -223,6 +226,97 @@ class TrainingRegistration(models.Model):
             })
             reg.document_ids = [(4, attachment.id)]
         return True
+
+    # ----------------------------------------------------------- calendar
+    @api.multi
+    def _ics_uid(self, sequence):
+        """Stable UID of the invitation of this trainee to ``sequence``:
+        the same for every update and the cancellation."""
+        self.ensure_one()
+        uuid = self.env['ir.config_parameter'].sudo().get_param(
+            'database.uuid')
+        return 'training-sequence-%d-registration-%d@%s' % (
+            sequence.id, self.id, uuid)
+
+    @api.multi
+    def _ics_event(self, sequence, revision=0, cancelled=False):
+        """The VEVENT of ``sequence`` for this trainee: its first slot's
+        start to its last slot's end (or its planned dates), in UTC so that
+        every client shows the local hour, whatever the daylight saving
+        time; each slot listed in the description in local time."""
+        self.ensure_one()
+        session = self.session_id
+        slots = sequence.slot_ids.sorted('date_start')
+        lines = ['%s - %s%s' % (
+            session._local(slot.date_start).strftime('%d/%m/%Y %H:%M'),
+            session._local(slot.date_end).strftime('%H:%M'),
+            ', %s' % slot.place_id.name if slot.place_id else '')
+            for slot in slots]
+        if sequence.url:
+            lines.append(sequence.url)
+        place = slots[:1].place_id or session.place_id
+        event = icalendar.Event()
+        event.add('uid', self._ics_uid(sequence))
+        event.add('sequence', revision)
+        event.add('dtstamp', fields.Datetime.from_string(
+            fields.Datetime.now()).replace(tzinfo=pytz.utc))
+        for name, value in (('dtstart', sequence.date_start),
+                            ('dtend', sequence.date_end)):
+            event.add(name, fields.Datetime.from_string(value).replace(
+                tzinfo=pytz.utc))
+        event.add('summary', '%s - %s' % (session.name, sequence.name))
+        event.add('description', '\n'.join(lines))
+        if place:
+            event.add('location', ', '.join(filter(None, (
+                place.name, place.street, place.zip, place.city))))
+        event.add('status', 'CANCELLED' if cancelled else 'CONFIRMED')
+        if self.partner_id.email:
+            event.add('attendee', 'mailto:%s' % self.partner_id.email,
+                      parameters={'CN': self.partner_id.name,
+                                  'ROLE': 'REQ-PARTICIPANT',
+                                  'RSVP': 'FALSE'})
+        organizer = session.company_id.email or self.env.user.email
+        if organizer:
+            event.add('organizer', 'mailto:%s' % organizer,
+                      parameters={'CN': session.company_id.name})
+        return event
+
+    @api.multi
+    def ics_invitation(self, sequence, method='REQUEST', revision=0):
+        """An iTIP invitation (REQUEST) or cancellation (CANCEL) of this
+        trainee to ``sequence``, as bytes."""
+        self.ensure_one()
+        calendar = self._ics_calendar(method)
+        calendar.add_component(self._ics_event(
+            sequence, revision, cancelled=method == 'CANCEL'))
+        return calendar.to_ical()
+
+    @api.model
+    def _ics_calendar(self, method):
+        calendar = icalendar.Calendar()
+        calendar.add('prodid', '-//training_session//Odoo//FR')
+        calendar.add('version', '2.0')
+        calendar.add('method', method)
+        return calendar
+
+    @api.multi
+    def action_download_ics(self):
+        """The trainee's planning as one .ics file: one event per sequence
+        (pre-work included, cancelled sequences left out)."""
+        self.ensure_one()
+        calendar = self._ics_calendar('PUBLISH')
+        for sequence in self.session_id.sequence_ids.filtered(
+                lambda seq: seq.status != 'cancelled' and seq.date_start):
+            calendar.add_component(self._ics_event(sequence))
+        name = '%s.ics' % self.session_id.code
+        attachment = self.env['ir.attachment'].create({
+            'name': name, 'datas_fname': name,
+            'datas': base64.b64encode(calendar.to_ical()),
+            'mimetype': 'text/calendar',
+            'res_model': self._name, 'res_id': self.id,
+        })
+        return {'type': 'ir.actions.act_url', 'target': 'self',
+                'url': '/web/content/%d?download=true' % attachment.id}
 
     # ------------------------------------------------------------ reports
     # Whole sentences, so that each is one term to translate; in the
