@@ -9,6 +9,8 @@ from stdnum.fr import siret as stdnum_siret
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .training_registration import TRAINING_USER_GROUP
+
 ACTIVITY_NUMBER_RE = re.compile(r'^\d{11}$')
 PHONE_FIELDS = ('phone', 'mobile')
 # trainee records: what the manual 004 requires, and how names are written
@@ -105,8 +107,7 @@ class ResPartner(models.Model):
         30 days). A portal user is created for the trainees who have none;
         no password is ever printed. Only for trainee records, by training
         users, and never for a person with back-office access."""
-        if not self.env.user.has_group(
-                'training_session.group_training_session_user'):
+        if not self.env.user.has_group(TRAINING_USER_GROUP):
             raise AccessError(_('Only training users print welcome sheets.'))
         refused = self.filtered(lambda partner: not partner.is_trainee or any(
             not user.share for user in partner.sudo().user_ids))

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
 from .training_info_session import ZIP_RE, format_time
+from .training_registration import format_hours
 
 _logger = logging.getLogger(__name__)
 
@@ -335,7 +336,7 @@ class TrainingLheoFeed(models.AbstractModel):
         end = session._local(session.date_end).strftime('%d/%m/%Y')
         if session.duration_hours:
             return _('%s hours, from %s to %s.') % (
-                ('%.2f' % session.duration_hours).rstrip('0').rstrip('.'),
+                format_hours(session.duration_hours),
                 start, end)
         return _('From %s to %s.') % (start, end)
 
@@ -353,14 +354,13 @@ class TrainingLheoFeed(models.AbstractModel):
 
     @api.model
     def _address(self, partner):
-        city = partner.city
         return _element(
             'adresse',
             _element('denomination', partner.name[:255]),
             [_element('ligne', line) for line in (
                 partner.street, partner.street2) if line],
             _element('codepostal', partner.zip),
-            _element('ville', city),
+            _element('ville', partner.city),
             partner.zip and _element('departement', partner.zip[:2]),
             _element('pays', partner.country_id.code or 'FR'),
         )

@@ -10,6 +10,8 @@ from odoo.exceptions import UserError, ValidationError
 # States in which a participant counts as registered (takes a seat, has
 # attendance lines and locks the session's planning).
 REGISTERED_STATES = ('confirmed', 'done')
+# who sees costs, fundings and the trainees' benefit data
+TRAINING_USER_GROUP = 'training_session.group_training_session_user'
 FUNDING_STATUSES = [
     ('job_seeker', 'Job seeker'),
     ('rsa', 'RSA benefit'),
@@ -64,23 +66,23 @@ class TrainingRegistration(models.Model):
     funding_status = fields.Selection(
         FUNDING_STATUSES,
         string='Funding status',
-        groups='training_session.group_training_session_user',
+        groups=TRAINING_USER_GROUP,
         track_visibility='onchange',
     )
     caf_number = fields.Char(
         string='CAF number',
-        groups='training_session.group_training_session_user',
+        groups=TRAINING_USER_GROUP,
         help='Family allowance fund number, required for an RSA benefit.',
     )
     cli_number = fields.Char(
         string='CLI number',
-        groups='training_session.group_training_session_user',
+        groups=TRAINING_USER_GROUP,
         help='Local integration commission number, required for an RSA '
              'benefit.',
     )
     complementary_funding = fields.Char(
         string='Complementary funding',
-        groups='training_session.group_training_session_user')
+        groups=TRAINING_USER_GROUP)
     document_ids = fields.Many2many(
         'ir.attachment', 'training_registration_attachment_rel',
         'registration_id', 'attachment_id', string='Documents',
@@ -339,8 +341,8 @@ class TrainingRegistration(models.Model):
         return _('We certify that %s attended the training session %s (%s), '
                  'from %s to %s, for %s hours out of %s hours planned.') % (
             self.partner_id.name, session.name, session.code, dates[0],
-            dates[1], _format_hours(self.attended_hours()),
-            _format_hours(session.duration_hours))
+            dates[1], format_hours(self.attended_hours()),
+            format_hours(session.duration_hours))
 
     @api.multi
     def name_get(self):
@@ -361,6 +363,6 @@ class TrainingRegistration(models.Model):
         return self.write({'state': 'draft'})
 
 
-def _format_hours(hours):
+def format_hours(hours):
     """7.5 -> '7.5', 14.0 -> '14'."""
     return ('%.2f' % hours).rstrip('0').rstrip('.')

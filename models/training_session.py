@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
 from .training_mail_setting_mixin import SETTING_FIELDS
-from .training_registration import REGISTERED_STATES
+from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
 
 # Values a session takes from its course when it is created from it.
 COURSE_FIELDS = [
@@ -18,7 +18,6 @@ COURSE_FIELDS = [
     'comment', 'population_ids', 'survey_id',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
-TRAINING_USER_GROUP = 'training_session.group_training_session_user'
 YEAR_RE = re.compile(r'^\d{4}$')
 # Data of a funded session that change only through change requests once
 # the funder validated it.
@@ -322,12 +321,12 @@ class TrainingSession(models.Model):
 
     @api.multi
     def _compute_registered_count(self):
-        counts = self._registered_counts()
-        waiting = self._registered_counts(states=('waiting',))
+        counts = self._state_counts()
         for session in self:
-            taken = counts.get(session.id, 0)
+            by_state = counts.get(session.id, {})
+            taken = sum(by_state.get(state, 0) for state in REGISTERED_STATES)
             session.registered_count = taken
-            session.waiting_count = waiting.get(session.id, 0)
+            session.waiting_count = by_state.get('waiting', 0)
             session.seats_available = max(session.capacity_max - taken, 0)
             session.minimum_reached = taken >= session.capacity_min
 
@@ -341,9 +340,8 @@ class TrainingSession(models.Model):
 
     @api.multi
     def _compute_cost_per_trainee(self):
-        counts = self._registered_counts()
         for session in self:
-            count = counts.get(session.id, 0)
+            count = session.registered_count
             session.cost_per_trainee = \
                 session.cost_total / count if count else 0.0
 
@@ -359,15 +357,26 @@ class TrainingSession(models.Model):
                 ' and ').join(missing) if missing else False
 
     @api.multi
-    def _registered_counts(self, states=REGISTERED_STATES):
-        """{session id: number of participants in ``states``}, in one
+    def _registered_counts(self):
+        """{session id: number of registered participants}, in one
         query."""
+        return {session_id: sum(by_state.get(state, 0)
+                                for state in REGISTERED_STATES)
+                for session_id, by_state in self._state_counts().items()}
+
+    @api.multi
+    def _state_counts(self):
+        """{session id: {registration state: count}}, in one query."""
         if not self.ids:
             return {}
         data = self.env['training.registration'].sudo().read_group(
-            [('session_id', 'in', self.ids), ('state', 'in', list(states))],
-            ['session_id'], ['session_id'])
-        return {d['session_id'][0]: d['session_id_count'] for d in data}
+            [('session_id', 'in', self.ids)], ['session_id', 'state'],
+            ['session_id', 'state'], lazy=False)
+        counts = {}
+        for line in data:
+            counts.setdefault(line['session_id'][0], {})[line['state']] = \
+                line['__count']
+        return counts
 
     @api.multi
     def _check_can_register(self):

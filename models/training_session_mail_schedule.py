@@ -108,7 +108,6 @@ class TrainingSessionMailSchedule(models.Model):
         mail = self.mail_id
         values = {'recipient_ids': [(4, recipient.partner_id.id)]}
         if mail.bcc_partner_ids:
-            values['email_cc'] = False
             values['headers'] = repr({'Bcc': ','.join(filter(
                 None, mail.bcc_partner_ids.mapped('email')))})
         if mail.attachment_ids:
