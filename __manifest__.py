@@ -29,6 +29,8 @@
         "data/training_cost_type_data.xml",
         "data/training_mail_default_data.xml",
         "data/training_session_mail_data.xml",
+        "data/training_calendar_invitation_data.xml",
+        "data/training_registration_data.xml",
         "views/training_session_menus.xml",
         "views/training_course_views.xml",
         "views/training_action_views.xml",

@@ -7,6 +7,8 @@ from . import training_population
 from . import training_room
 from . import training_cost_type
 from . import training_mail_setting_mixin
+from . import training_calendar_invitation
+from . import training_calendar_update_mixin
 from . import training_mail_default
 from . import training_course
 from . import training_course_cost

@@ -112,6 +112,10 @@ class TrainingCourse(models.Model):
         'survey.survey',
         string='Evaluation',
     )
+    calendar_invitations = fields.Boolean(
+        string='Calendar invitations',
+        help='Default of its new sessions: one calendar invitation per '
+             'sequence to each enrolled participant.')
     mail_default_ids = fields.One2many(
         'training.mail.default',
         'course_id',

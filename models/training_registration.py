@@ -134,6 +134,15 @@ class TrainingRegistration(models.Model):
         self.filtered(
             lambda reg: reg.state in REGISTERED_STATES)._take_seats()
         self._sync_attendances()
+        self._notify_registered()
+
+    @api.multi
+    def _notify_registered(self):
+        """What the enrolled ones receive at once: the mails triggered by
+        the registration and one calendar invitation per sequence."""
+        enrolled = self.filtered(lambda reg: reg.state in REGISTERED_STATES)
+        self.env['training.session.mail']._send_on_registration(enrolled)
+        self.env['training.calendar.invitation']._sync(self)
 
     @api.multi
     def write(self, vals):
@@ -155,7 +164,9 @@ class TrainingRegistration(models.Model):
             enrolling._take_seats()
         if 'state' in vals:
             self._sync_attendances()
+            self._notify_registered()
         if leaving:
+            self.env['training.session.mail']._forget_registration(leaving)
             leaving.mapped('session_id')._promote_waiting()
         return result
 
@@ -164,6 +175,8 @@ class TrainingRegistration(models.Model):
         self.mapped('attendance_ids')._check_not_recorded()
         sessions = self.filtered(
             lambda reg: reg.state in REGISTERED_STATES).mapped('session_id')
+        self.env['training.calendar.invitation'].search([
+            ('registration_id', 'in', self.ids)])._send_cancel()
         result = super(TrainingRegistration, self).unlink()
         sessions._promote_waiting()
         return result
@@ -229,7 +242,46 @@ class TrainingRegistration(models.Model):
             reg.document_ids = [(4, attachment.id)]
         return True
 
+    @api.multi
+    def action_send_convocation(self):
+        """Send each trainee their convocation with the registration's
+        documents (manual 001: how INTER sessions convene), generating the
+        convocation first when there is no document; their calendar
+        invitations are updated."""
+        for reg in self:
+            if reg.state not in REGISTERED_STATES:
+                raise UserError(_('%s is not enrolled: no convocation to '
+                                  'send.') % reg.partner_id.name)
+            if not reg.partner_id.email:
+                raise UserError(_('%s has no e-mail address.') %
+                                reg.partner_id.name)
+        self.filtered(lambda reg: not reg.document_ids) \
+            .action_generate_convocation()
+        template = self.env.ref(
+            'training_session.mail_template_registration_convocation')
+        for reg in self:
+            template.send_mail(reg.id, email_values={
+                'recipient_ids': [(4, reg.partner_id.id)],
+                'attachment_ids': reg.document_ids.ids})
+            reg.message_post(body=_('Convocation sent with: %s') % ', '.join(
+                reg.document_ids.mapped('name')))
+        self.env['training.calendar.invitation'].search([
+            ('registration_id', 'in', self.ids)])._send_update()
+        return True
+
     # ----------------------------------------------------------- calendar
+    @api.multi
+    def _invited_sequences(self):
+        """The sequences this trainee is invited to: every live one with
+        dates, pre-work included, while enrolled in a live session."""
+        self.ensure_one()
+        if self.state not in REGISTERED_STATES or \
+                self.session_id.state == 'cancelled':
+            return self.env['training.sequence']
+        return self.session_id.sequence_ids.filtered(
+            lambda seq: seq.status != 'cancelled' and seq.date_start and
+            seq.date_end)
+
     @api.multi
     def _ics_uid(self, sequence):
         """Stable UID of the invitation of this trainee to ``sequence``:

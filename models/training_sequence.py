@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .training_calendar_invitation import SEQUENCE_EVENT_FIELDS
+
 # Fields of a sequence that make the session's planning (locked once
 # participants are registered).
 PLANNING_FIELDS = {'session_id', 'date_start', 'date_end',
@@ -15,6 +17,7 @@ class TrainingSequence(models.Model):
     are those of its slots; without slots they are the planned dates
     entered on the sequence itself."""
     _name = 'training.sequence'
+    _inherit = 'training.calendar.update.mixin'
     _description = 'Training sequence'
     _order = 'session_id, sequence, date_start, id'
 
@@ -102,6 +105,8 @@ class TrainingSequence(models.Model):
         store=True,
     )
     slot_count = fields.Integer(compute='_compute_durations', store=True)
+    calendar_invitations = fields.Boolean(
+        related='session_id.calendar_invitations', readonly=True)
 
     @api.depends('slot_ids.date_start', 'slot_ids.date_end',
                  'planned_date_start', 'planned_date_end')
@@ -150,10 +155,12 @@ class TrainingSequence(models.Model):
                 vals['session_id'])._check_planning_lock()
         sequence = super(TrainingSequence, self).create(vals)
         sequence.session_id._sync_mail_schedules()
+        sequence._notify_calendar()
         return sequence
 
     @api.multi
     def write(self, vals):
+        self = self._with_switch(vals)
         if PLANNING_FIELDS.intersection(vals):
             self.mapped('session_id')._check_planning_lock()
             if vals.get('session_id'):
@@ -172,13 +179,31 @@ class TrainingSequence(models.Model):
                 slots=moved.mapped('slot_ids'))
         if MAIL_DATE_FIELDS.intersection(vals):
             (sessions | self.mapped('session_id'))._sync_mail_schedules()
+        if SEQUENCE_EVENT_FIELDS.intersection(vals) or 'status' in vals:
+            self._notify_calendar()
         return result
+
+    @api.multi
+    def _notify_calendar(self):
+        """The calendar invitations after a change of these sequences:
+        new ones for sequences that got dates or came back, cancellations
+        for cancelled ones, an update for the others (unless told not
+        to)."""
+        sessions = self.mapped('session_id').filtered('calendar_invitations')
+        if not sessions:
+            return
+        Invitation = self.env['training.calendar.invitation']
+        touched = Invitation._sync(sessions.mapped('registration_ids'))
+        (Invitation.search([('sequence_id', 'in', self.ids),
+                            ('state', '=', 'sent')]) - touched)._send_update()
 
     @api.multi
     def unlink(self):
         sessions = self.mapped('session_id')
         sessions._check_planning_lock()
         self.mapped('slot_ids.attendance_ids')._check_not_recorded()
+        self.env['training.calendar.invitation'].search([
+            ('sequence_id', 'in', self.ids)])._send_cancel()
         result = super(TrainingSequence, self).unlink()
         sessions._sync_mail_schedules()
         return result

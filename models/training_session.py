@@ -15,7 +15,7 @@ from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
 COURSE_FIELDS = [
     'certification_id', 'session_type', 'organisation_id', 'capacity_min',
     'capacity_target', 'capacity_max', 'scheme_id', 'funding_eligible',
-    'comment', 'population_ids', 'survey_id',
+    'comment', 'population_ids', 'survey_id', 'calendar_invitations',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
 YEAR_RE = re.compile(r'^\d{4}$')
@@ -263,6 +263,16 @@ class TrainingSession(models.Model):
         copy=True, groups=TRAINING_USER_GROUP,
         help='Pre-filled from the course, else from the company, when the '
              'session is created; copied by the duplication.')
+    calendar_invitations = fields.Boolean(
+        string='Calendar invitations',
+        help='Each enrolled participant receives one calendar invitation '
+             'per sequence when registering, updated when the convocation '
+             'is sent or a slot moves, cancelled with the sequence or the '
+             'registration.')
+    calendar_invitation_ids = fields.One2many(
+        'training.calendar.invitation', 'session_id',
+        string='Calendar invitations sent', readonly=True,
+        groups=TRAINING_USER_GROUP)
     cost_line_ids = fields.One2many(
         'training.cost.line', 'session_id', string='Costs', copy=False,
         groups=TRAINING_USER_GROUP)
@@ -609,6 +619,9 @@ class TrainingSession(models.Model):
         result = super(TrainingSession, self).write(vals)
         if 'capacity_max' in vals:
             self._promote_waiting()
+        if {'calendar_invitations', 'state'}.intersection(vals):
+            self.env['training.calendar.invitation']._sync(
+                self.mapped('registration_ids'))
         return result
 
     @api.multi

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
 from odoo import api, fields, models
 
 from .training_mail_setting_mixin import SEQUENCE_TRIGGERS
@@ -47,7 +49,8 @@ class TrainingSessionMail(models.Model):
             line = pending[:1] or mail.schedule_ids.sorted(
                 'scheduled_date')[-1:]
             mail.next_date = line.scheduled_date
-            mail.schedule_state = line.state if line else 'none'
+            mail.schedule_state = line.state if line.scheduled_date \
+                else 'none'
 
     @api.model
     def create(self, vals):
@@ -80,6 +83,9 @@ class TrainingSessionMail(models.Model):
             return {None: session.date_start}
         if self.trigger == 'session_end' and session.date_end:
             return {None: session.date_end}
+        if self.trigger == 'registration':
+            # one line without date: the key of who got it already
+            return {None: False}
         return {}
 
     @api.multi
@@ -93,7 +99,7 @@ class TrainingSessionMail(models.Model):
             existing = {line.sequence_id or None: line
                         for line in mail.schedule_ids}
             for sequence, reference in occurrences.items():
-                scheduled = fields.Datetime.to_string(
+                scheduled = reference and fields.Datetime.to_string(
                     fields.Datetime.from_string(reference) +
                     mail._delay_delta())
                 line = existing.pop(sequence, None)
@@ -111,3 +117,50 @@ class TrainingSessionMail(models.Model):
                     line.scheduled_date = scheduled
             for line in existing.values():
                 line.unlink()
+
+    # ------------------------------------------------- on registration
+    @api.model
+    def _send_on_registration(self, registrations):
+        """The mails triggered by the registration, for these newly enrolled
+        trainees: sent at once when due now (a delay after the registration
+        leaves them to the scheduled action), once per trainee, only for
+        published sessions (the others when they are published)."""
+        if not registrations:
+            return
+        mails = self.sudo().search([
+            ('session_id', 'in', registrations.mapped('session_id').ids),
+            ('trigger', '=', 'registration'), ('enabled', '=', True),
+            ('template_id', '!=', False)])
+        if not mails:
+            return
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        rows = []
+        for mail in mails:
+            schedule = mail.schedule_ids[:1]
+            due = now + max(mail._delay_delta(), datetime.timedelta(0))
+            for reg in registrations:
+                if reg.session_id == mail.session_id:
+                    rows.append((schedule.id, reg.partner_id.id, due))
+        Sent = self.env['training.session.mail.sent'].sudo()
+        Sent._insert(rows)
+        Sent.search([
+            ('schedule_id', 'in', mails.mapped('schedule_ids').ids),
+            ('partner_id', 'in', registrations.mapped('partner_id').ids),
+            ('state', '=', 'todo'),
+            ('due_date', '<=', fields.Datetime.to_string(now)),
+            ('schedule_id.session_id.publication_state', '=', 'published'),
+        ])._send()
+
+    @api.model
+    def _forget_registration(self, registrations):
+        """Drop the registration mails not sent yet to trainees who left."""
+        pairs = {(reg.session_id.id, reg.partner_id.id)
+                 for reg in registrations}
+        self.env['training.session.mail.sent'].sudo().search([
+            ('schedule_id.session_id', 'in',
+             registrations.mapped('session_id').ids),
+            ('schedule_id.mail_id.trigger', '=', 'registration'),
+            ('partner_id', 'in', registrations.mapped('partner_id').ids),
+            ('state', '!=', 'sent'),
+        ]).filtered(lambda line: (line.schedule_id.session_id.id,
+                                  line.partner_id.id) in pairs).unlink()

@@ -1,14 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
 import threading
 
 from odoo import api, fields, models
 
-_logger = logging.getLogger(__name__)
+from .training_session_mail_sent import MAX_ATTEMPTS
+
 # kinds sent to the registered trainees; the others have their own people
 TRAINEE_KINDS = ('registration', 'convocation', 'reminder', 'survey_hot',
                  'survey_cold')
-MAX_ATTEMPTS = 5
 
 
 class TrainingSessionMailSchedule(models.Model):
@@ -66,12 +65,18 @@ class TrainingSessionMailSchedule(models.Model):
         while True:
             schedules = self.search(self._due_domain(), limit=batch_size)
             if not schedules:
-                return
+                break
             done = schedules._send_batch()
-            if not getattr(threading.currentThread(), 'testing', False):
-                self.env.cr.commit()
+            self._commit()
             if not done:
-                return  # only failures left: next run
+                break  # only failures left: next run
+        self.env['training.session.mail.sent']._cron_send_registration_mails(
+            batch_size)
+
+    @api.model
+    def _commit(self):
+        if not getattr(threading.currentThread(), 'testing', False):
+            self.env.cr.commit()
 
     @api.multi
     def _send_batch(self):
@@ -79,24 +84,9 @@ class TrainingSessionMailSchedule(models.Model):
         every recipient got the mail are marked sent. Returns them."""
         self._create_recipients()
         Sent = self.env['training.session.mail.sent']
-        todo = Sent.search([('schedule_id', 'in', self.ids),
-                            ('state', '!=', 'sent'),
-                            ('attempts', '<', MAX_ATTEMPTS)])
-        for recipient in todo:
-            template = recipient.schedule_id.mail_id.template_id
-            try:
-                with self.env.cr.savepoint():
-                    template.send_mail(recipient.id, email_values=recipient.
-                                       schedule_id._email_values(recipient))
-                    recipient.write({'state': 'sent',
-                                     'sent_date': fields.Datetime.now(),
-                                     'attempts': recipient.attempts + 1})
-            except Exception as error:  # logged, tried again next run
-                _logger.exception('Session mail %s to %s failed',
-                                  recipient.schedule_id.id,
-                                  recipient.partner_id.id)
-                recipient.write({'state': 'failed', 'error': str(error),
-                                 'attempts': recipient.attempts + 1})
+        Sent.search([('schedule_id', 'in', self.ids),
+                     ('state', '!=', 'sent'),
+                     ('attempts', '<', MAX_ATTEMPTS)])._send()
         pending = Sent.search([('schedule_id', 'in', self.ids),
                                ('state', '!=', 'sent')]).mapped('schedule_id')
         done = self - pending
@@ -111,30 +101,18 @@ class TrainingSessionMailSchedule(models.Model):
             values['headers'] = repr({'Bcc': ','.join(filter(
                 None, mail.bcc_partner_ids.mapped('email')))})
         if mail.attachment_ids:
-            values['attachment_ids'] = [(4, att.id)
-                                        for att in mail.attachment_ids]
+            # send_mail wants ids; the template's own come along
+            values['attachment_ids'] = (mail.template_id.attachment_ids |
+                                        mail.attachment_ids).ids
         return values
 
     @api.multi
     def _create_recipients(self):
         """The recipient lines of these schedules, in one INSERT per batch,
         never twice (unique schedule and partner)."""
-        rows = []
-        for schedule in self:
-            for partner in schedule._recipients():
-                rows.append((schedule.id, partner.id))
-        if not rows:
-            return
-        values = ','.join(self.env.cr.mogrify(
-            "(%s, %s, 'todo', 0, %s, now() at time zone 'UTC', %s, "
-            "now() at time zone 'UTC')",
-            (schedule_id, partner_id, self.env.uid, self.env.uid)).decode()
-            for schedule_id, partner_id in rows)
-        self.env.cr.execute(
-            'INSERT INTO training_session_mail_sent (schedule_id, '
-            'partner_id, state, attempts, create_uid, create_date, '
-            'write_uid, write_date) VALUES %s '
-            'ON CONFLICT (schedule_id, partner_id) DO NOTHING' % values)
+        self.env['training.session.mail.sent']._insert([
+            (schedule.id, partner.id, None)
+            for schedule in self for partner in schedule._recipients()])
         self.invalidate_cache(['recipient_ids'])
 
     @api.multi
@@ -143,7 +121,10 @@ class TrainingSessionMailSchedule(models.Model):
         file), or the training organisation, and the extra recipients."""
         self.ensure_one()
         mail, session = self.mail_id, self.session_id
-        if mail.kind in TRAINEE_KINDS:
+        if mail.kind == 'convocation' and session.session_type == 'inter':
+            # INTER: convened from each registration's documents
+            partners = self.env['res.partner']
+        elif mail.kind in TRAINEE_KINDS:
             partners = session.registration_ids.filtered(
                 lambda reg: reg.state in ('confirmed', 'done')).mapped(
                 'partner_id')

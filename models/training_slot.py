@@ -4,6 +4,8 @@ import datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .training_calendar_invitation import SLOT_EVENT_FIELDS
+
 # Bookings of a slot: its room and each of the people who teach in it.
 _BOOKINGS_SQL = """
     SELECT s.id AS slot_id, s.date_start, s.date_end,
@@ -45,6 +47,7 @@ _CONFLICTS_SQL = """
 class TrainingSlot(models.Model):
     """A time slot ("créneau") of a sequence: when, where and with whom."""
     _name = 'training.slot'
+    _inherit = 'training.calendar.update.mixin'
     _description = 'Training slot'
     _order = 'date_start, id'
 
@@ -131,6 +134,8 @@ class TrainingSlot(models.Model):
         compute='_compute_conflicts',
         search='_search_has_conflict',
     )
+    calendar_invitations = fields.Boolean(
+        related='session_id.calendar_invitations', readonly=True)
 
     @api.depends('date_start', 'date_end', 'break_duration')
     def _compute_durations(self):
@@ -249,18 +254,22 @@ class TrainingSlot(models.Model):
         if vals.get('sequence_id'):
             self.env['training.sequence'].browse(
                 vals['sequence_id']).session_id._check_planning_lock()
+        self = self._with_switch(vals)
         slot = super(TrainingSlot, self).create(vals)
         self.env['training.attendance']._create_missing(slots=slot)
         slot.session_id._sync_mail_schedules()
+        slot.sequence_id._notify_calendar()
         return slot
 
     @api.multi
     def write(self, vals):
+        self = self._with_switch(vals)
         self.mapped('session_id')._check_planning_lock()
         if vals.get('sequence_id'):
             self.env['training.sequence'].browse(
                 vals['sequence_id']).session_id._check_planning_lock()
         sessions = self.mapped('session_id')
+        sequences = self.mapped('sequence_id')
         moved = self.browse()
         if 'sequence_id' in vals:
             moved = self.filtered(
@@ -271,6 +280,8 @@ class TrainingSlot(models.Model):
             self.env['training.attendance']._create_missing(slots=moved)
         if {'date_start', 'date_end', 'sequence_id'}.intersection(vals):
             (sessions | self.mapped('session_id'))._sync_mail_schedules()
+        if SLOT_EVENT_FIELDS.intersection(vals):
+            (sequences | self.mapped('sequence_id'))._notify_calendar()
         return result
 
     @api.multi
@@ -284,6 +295,8 @@ class TrainingSlot(models.Model):
         self.mapped('session_id')._check_planning_lock()
         self.mapped('attendance_ids')._check_not_recorded()
         sessions = self.mapped('session_id')
+        sequences = self.mapped('sequence_id')
         result = super(TrainingSlot, self).unlink()
         sessions._sync_mail_schedules()
+        sequences.exists()._notify_calendar()
         return result

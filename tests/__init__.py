@@ -3,3 +3,4 @@ from . import test_performance
 from . import test_planning
 from . import test_security
 from . import test_session
+from . import test_calendar_invitation

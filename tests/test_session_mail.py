@@ -52,7 +52,12 @@ class TestSessionMails(TrainingCase):
         # the session triggers follow the session, pre-work included
         self.assertEqual(self._mail('convocation').schedule_ids.mapped(
             'scheduled_date'), ['2027-04-26 07:00:00'])
-        self.assertFalse(self._mail('registration').schedule_ids)
+        # sent on registration: one line without date, the key of who got
+        # it already
+        registration = self._mail('registration')
+        self.assertEqual(len(registration.schedule_ids), 1)
+        self.assertFalse(registration.schedule_ids.scheduled_date)
+        self.assertEqual(registration.schedule_state, 'none')
 
     def test_red_when_past_and_not_sent_green_when_upcoming(self):
         old = self._create_session(name='Passée')

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 from unittest import mock
 
 from odoo.addons.mail.models.mail_template import MailTemplate
@@ -81,3 +82,120 @@ class TestSendingSessionMails(TrainingCase):
         self.Schedule._cron_send_due()
         self.assertTrue(self._mails_to(self.trainees[0], 'Rappel'))
         self.assertFalse(self._mails_to(self.trainees[0], 'Convocation'))
+
+    def test_settings_attachments_go_with_the_mail(self):
+        attachment = self.env['ir.attachment'].create({
+            'name': 'Plan d\'accès.pdf', 'datas_fname': 'plan.pdf',
+            'datas': base64.b64encode(b'%PDF-1.4 plan')})
+        self.convocation.attachment_ids = attachment
+        self.Schedule._cron_send_due()
+        mail = self._mails_to(self.trainees[0], 'Convocation')
+        self.assertEqual(mail.attachment_ids, attachment)
+
+    def test_inter_convocations_come_from_the_registrations(self):
+        self.session.session_type = 'inter'
+        self.Schedule._cron_send_due()
+        self.assertFalse(self._mails_to(self.trainees[0], 'Convocation'))
+        # the other trainee mails still go
+        self.assertTrue(self._mails_to(self.trainees[0], 'Rappel'))
+        reg = self.session.registration_ids.filtered(
+            lambda reg: reg.partner_id == self.trainees[0])
+        reg.action_send_convocation()
+        mail = self._mails_to(self.trainees[0], 'Convocation')
+        self.assertEqual(len(mail), 1)
+        # generated into the registration's documents, then sent from there
+        self.assertTrue(reg.document_ids)
+        self.assertEqual(mail.attachment_ids, reg.document_ids)
+
+
+class TestRegistrationMails(TrainingCase):
+    """The mails triggered by the registration go when the trainee
+    enrols, once (manual 001)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestRegistrationMails, cls).setUpClass()
+        cls.session = cls._session_with_slot(
+            name='Gestion du temps', publication_state='published')
+        cls.mail = cls.session.mail_ids.filtered(
+            lambda mail: mail.trigger == 'registration')
+        cls.Schedule = cls.env['training.session.mail.schedule']
+
+    def _registration_mails(self, partner):
+        return self.env['mail.mail'].search([
+            ('recipient_ids', 'in', partner.ids),
+            ('subject', 'ilike', 'Inscription')])
+
+    def _trainee(self, name):
+        return self.Partner.create(
+            {'name': name, 'email': '%s@example.fr' % name.split()[0]})
+
+    def test_sent_at_registration_once(self):
+        self.assertEqual(len(self.mail), 1)
+        hugo = self._trainee('Hugo Lambert')
+        reg = self._register(self.session, hugo)
+        self.assertEqual(len(self._registration_mails(hugo)), 1)
+        # the planning of the session is in it
+        self.assertIn('01/02/2027 09:00',
+                      self._registration_mails(hugo).body_html)
+        self.Schedule._cron_send_due()
+        reg.action_cancel()
+        reg.action_reset()
+        reg.action_confirm()
+        self.assertEqual(len(self._registration_mails(hugo)), 1)
+
+    def test_requests_and_waiting_list_get_nothing(self):
+        camille = self._trainee('Camille Roux')
+        reg = self._register(self.session, camille, state='draft')
+        self.assertFalse(self._registration_mails(camille))
+        reg.action_confirm()
+        self.assertEqual(len(self._registration_mails(camille)), 1)
+
+    def test_draft_session_sends_once_published(self):
+        self.session.publication_state = 'draft'
+        ines = self._trainee('Inès Garnier')
+        self._register(self.session, ines)
+        self.Schedule._cron_send_due()
+        self.assertFalse(self._registration_mails(ines))
+        self.session.publication_state = 'published'
+        self.Schedule._cron_send_due()
+        self.assertEqual(len(self._registration_mails(ines)), 1)
+        self.Schedule._cron_send_due()
+        self.assertEqual(len(self._registration_mails(ines)), 1)
+
+    def test_delay_after_registration_and_departure_before_it(self):
+        self.mail.write({'delay': 2, 'delay_unit': 'hours',
+                         'direction': 'after'})
+        leo = self._trainee('Léo Martin')
+        self._register(self.session, leo)
+        self.Schedule._cron_send_due()
+        self.assertFalse(self._registration_mails(leo))
+        line = self.env['training.session.mail.sent'].search(
+            [('partner_id', '=', leo.id)])
+        self.assertEqual(line.state, 'todo')
+        line.due_date = '2020-01-01 00:00:00'
+        self.Schedule._cron_send_due()
+        self.assertEqual(len(self._registration_mails(leo)), 1)
+        # one who leaves before the delay never gets it
+        nina = self._trainee('Nina Petit')
+        reg = self._register(self.session, nina)
+        reg.action_cancel()
+        self.assertFalse(self.env['training.session.mail.sent'].search(
+            [('partner_id', '=', nina.id)]))
+
+    def test_failure_at_registration_is_tried_again_by_the_cron(self):
+        original = MailTemplate.send_mail
+        zoe = self._trainee('Zoé Bernard')
+
+        def failing(template, res_id, *args, **kwargs):
+            raise OSError('SMTP down')
+
+        with mock.patch.object(MailTemplate, 'send_mail', failing):
+            self._register(self.session, zoe)
+        self.assertFalse(self._registration_mails(zoe))
+        line = self.env['training.session.mail.sent'].search(
+            [('partner_id', '=', zoe.id)])
+        self.assertEqual((line.state, line.attempts), ('failed', 1))
+        with mock.patch.object(MailTemplate, 'send_mail', original):
+            self.Schedule._cron_send_due()
+        self.assertEqual(len(self._registration_mails(zoe)), 1)

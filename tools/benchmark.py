@@ -12,7 +12,9 @@ number of SQL queries. Then the LHEO feed: exports M published,
 validated sessions (each with an information session) and imports the
 file back under other references (preview, then import). Last, registers
 K trainees on a session of 20 slots in one operation, and prints its
-attendance sheet.
+attendance sheet. Last, runs the mail scheduler over S sessions of three
+sequences and 20 participants whose every send is due
+(``--only scheduler --scheduler S`` for that one alone).
 """
 import argparse
 import base64
@@ -156,6 +158,44 @@ def bench_registrations(env, count, slots=20):
     print('  (%d KB)' % (len(pdf) // 1024))
 
 
+def bench_scheduler(env, count, sequences=3, participants=20):
+    """The mail scheduler over ``count`` published sessions of
+    ``sequences`` sequences and ``participants`` trainees each, every send
+    due (the sessions are over)."""
+    env = env(context=dict(env.context, tracking_disable=True,
+                           mail_create_nolog=True, mail_notrack=True))
+    trainer = env['res.partner'].create({'name': 'Formateur bench',
+                                         'email': 'formateur@example.fr'})
+    partners = env['res.partner'].browse([env['res.partner'].create({
+        'name': 'Stagiaire %d' % index,
+        'email': 'stagiaire%d@example.fr' % index}).id
+        for index in range(participants)])
+    start = time.time()
+    for index in range(count):
+        session = env['training.session'].create({
+            'name': 'Envoi %d' % index, 'year': 2025,
+            'trainer_ids': [(6, 0, trainer.ids)]})
+        for number in range(sequences):
+            day = '2025-%02d-%02d' % (number * 3 + 1, index % 28 + 1)
+            sequence = env['training.sequence'].create({
+                'session_id': session.id, 'name': 'S%d' % number})
+            env['training.slot'].create({
+                'sequence_id': sequence.id, 'date_start': day + ' 08:00:00',
+                'date_end': day + ' 16:00:00'})
+        session.register_partners(partners, state='confirmed')
+        # published once filled: no registration mail in the way
+        session.publication_state = 'published'
+    print('created %d sessions x %d sequences x %d participants in %.1f s'
+          % (count, sequences, participants, time.time() - start))
+    Schedule = env['training.session.mail.schedule']
+    due = Schedule.search_count(Schedule._due_domain())
+    env.cr.execute('ANALYZE')
+    mails_before = env['mail.mail'].search_count([])
+    measure(env, 'mail scheduler, every send due', Schedule._cron_send_due)
+    print('  (%d sends due, %d mails queued)' % (
+        due, env['mail.mail'].search_count([]) - mails_before))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--source', default='training_test')
@@ -163,6 +203,10 @@ def main():
     parser.add_argument('--sessions', type=int, default=10000)
     parser.add_argument('--feed', type=int, default=2000)
     parser.add_argument('--trainees', type=int, default=500)
+    parser.add_argument('--scheduler', type=int, default=1000,
+                        help='sessions of the mail scheduler run')
+    parser.add_argument('--only', choices=['scheduler'],
+                        help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
             '-U', 'odoo', '-d', 'postgres', '-c']
@@ -175,6 +219,9 @@ def main():
     registry = Registry(args.db)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if args.only == 'scheduler':
+            bench_scheduler(env, args.scheduler)
+            return
         start = time.time()
         populate(env, args.sessions)
         print('created %d sessions in %.1f s' % (
@@ -201,6 +248,7 @@ def main():
                 lambda: Slot.search_count([('has_conflict', '=', True)]))
         bench_feed(env, args.feed)
         bench_registrations(env, args.trainees)
+        bench_scheduler(env, args.scheduler)
         cr.commit()
 
 

@@ -1,0 +1,126 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
+from odoo import api, fields, models
+
+
+# what makes the sequence's event change for the trainee
+SLOT_EVENT_FIELDS = {'date_start', 'date_end', 'place_id', 'sequence_id'}
+SEQUENCE_EVENT_FIELDS = {'date_start', 'date_end', 'planned_date_start',
+                         'planned_date_end', 'name', 'url'}
+# context key of "do not send a calendar update"
+NO_UPDATE_KEY = 'training_no_calendar_update'
+
+
+class TrainingCalendarInvitation(models.Model):
+    """The calendar invitation of one trainee to one sequence (manual 001:
+    as many invitations as sequences): its UID stays, its revision goes up
+    with each update, and it ends with a cancellation."""
+    _name = 'training.calendar.invitation'
+    _description = 'Calendar invitation to a sequence'
+    _order = 'registration_id, sequence_id'
+
+    registration_id = fields.Many2one(
+        'training.registration', string='Registration', required=True,
+        ondelete='cascade', index=True)
+    sequence_id = fields.Many2one(
+        'training.sequence', string='Sequence', required=True,
+        ondelete='cascade', index=True)
+    session_id = fields.Many2one(related='registration_id.session_id',
+                                 store=True, readonly=True, index=True)
+    partner_id = fields.Many2one(related='registration_id.partner_id',
+                                 readonly=True)
+    revision = fields.Integer(
+        readonly=True,
+        help='SEQUENCE of the event: raised by each update, so that the '
+             'calendars replace the previous version.')
+    state = fields.Selection(
+        [('sent', 'Sent'), ('cancelled', 'Cancelled')], required=True,
+        default='sent', readonly=True)
+    sent_date = fields.Datetime(string='Last sent on', readonly=True)
+
+    _sql_constraints = [
+        ('registration_sequence_unique',
+         'UNIQUE (registration_id, sequence_id)',
+         'A trainee has one invitation per sequence.'),
+    ]
+
+    # ------------------------------------------------------------ syncing
+    @api.model
+    def _sync(self, registrations):
+        """Bring the invitations of ``registrations`` in line: one per live
+        sequence (pre-work included) for each registered trainee of a
+        published session that sends calendar invitations, invited once;
+        a cancellation for those no longer wanted."""
+        # sent on behalf of whoever registers, trainees included
+        self = self.sudo()
+        registrations = registrations.sudo().filtered(
+            lambda reg: reg.session_id.calendar_invitations)
+        if not registrations:
+            return self.browse()
+        existing = {(inv.registration_id, inv.sequence_id): inv
+                    for inv in self.search([
+                        ('registration_id', 'in', registrations.ids)])}
+        invite = []
+        reinvite = cancel = self.browse()
+        for reg in registrations:
+            for sequence in reg._invited_sequences():
+                inv = existing.pop((reg, sequence), None)
+                if not inv:
+                    invite.append((reg, sequence))
+                elif inv.state == 'cancelled':
+                    reinvite |= inv
+        for inv in existing.values():
+            if inv.state == 'sent':
+                cancel |= inv
+        created = self.browse()
+        for reg, sequence in invite:
+            created |= self.create({'registration_id': reg.id,
+                                    'sequence_id': sequence.id})
+        created._send('REQUEST', raise_revision=False)
+        reinvite._send('REQUEST')
+        cancel._send('CANCEL')
+        return created | reinvite | cancel
+
+    @api.multi
+    def _send_update(self):
+        """A new version of these invitations (dates, place or the
+        convocation): same UID, revision raised, new DTSTAMP."""
+        if self.env.context.get(NO_UPDATE_KEY):
+            return self.browse()
+        invitations = self.filtered(lambda inv: inv.state == 'sent')
+        invitations._send('REQUEST')
+        return invitations
+
+    @api.multi
+    def _send_cancel(self):
+        invitations = self.filtered(lambda inv: inv.state == 'sent')
+        invitations._send('CANCEL')
+        return invitations
+
+    @api.multi
+    def _send(self, method, raise_revision=True):
+        """Mail the iTIP file of each invitation to its trainee (a REQUEST
+        invites or updates, a CANCEL cancels), in the session's time zone
+        for the text and UTC for the event times."""
+        if not self:
+            return
+        self = self.sudo()
+        template = self.env.ref(
+            'training_session.mail_template_calendar_cancellation'
+            if method == 'CANCEL' else
+            'training_session.mail_template_calendar_invitation')
+        now = fields.Datetime.now()
+        for inv in self:
+            values = {'state': 'cancelled' if method == 'CANCEL' else 'sent',
+                      'sent_date': now}
+            if raise_revision:
+                values['revision'] = inv.revision + 1
+            inv.write(values)
+            ics = inv.registration_id.ics_invitation(
+                inv.sequence_id, method=method, revision=inv.revision)
+            template.send_mail(inv.id, email_values={
+                'recipient_ids': [(4, inv.partner_id.id)],
+                'attachments': [(
+                    'invitation.ics', base64.b64encode(ics))],
+            })

@@ -1,0 +1,219 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
+import icalendar
+import pytz
+
+from .common import TrainingCase
+
+PARIS = pytz.timezone('Europe/Paris')
+
+
+class TestCalendarInvitations(TrainingCase):
+    """One invitation per sequence on registration, updated when a slot
+    moves or the convocation goes, cancelled with the sequence or the
+    registration (manual 001)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCalendarInvitations, cls).setUpClass()
+        cls.place = cls.Partner.create({
+            'name': 'Campus Lyon', 'street': '19 boulevard Vivier-Merle',
+            'zip': '69003', 'city': 'Lyon'})
+        cls.place2 = cls.Partner.create({'name': 'Tour Part-Dieu',
+                                         'city': 'Lyon'})
+        cls.session = cls._create_session(
+            name='Manager une équipe', calendar_invitations=True)
+        cls.prework = cls._add_sequence(
+            cls.session, 'Lectures', is_prework=True, slots=[
+                ('2027-03-01 08:00:00', '2027-03-01 09:00:00')])
+        # 15 May and 27 June, 09:00 in Paris (summer time, UTC+2)
+        cls.may = cls._add_sequence(cls.session, 'Séquence 1', slots=[
+            ('2027-05-15 07:00:00', '2027-05-15 15:00:00',
+             {'place_id': cls.place.id})])
+        cls.june = cls._add_sequence(cls.session, 'Séquence 2', slots=[
+            ('2027-06-27 07:00:00', '2027-06-27 15:00:00',
+             {'place_id': cls.place.id})])
+        cls.hugo = cls.Partner.create({'name': 'Hugo Lambert',
+                                       'email': 'hugo@example.fr'})
+        cls.reg = cls.Registration.create({
+            'session_id': cls.session.id, 'partner_id': cls.hugo.id,
+            'state': 'confirmed'})
+        cls.Invitation = cls.env['training.calendar.invitation']
+
+    def _invitation(self, sequence, registration=None):
+        return self.Invitation.search([
+            ('registration_id', '=', (registration or self.reg).id),
+            ('sequence_id', '=', sequence.id)])
+
+    def _ics_mails(self, partner=None):
+        """The mails carrying an invitation.ics to ``partner``, oldest
+        first."""
+        return self.env['mail.mail'].search([
+            ('recipient_ids', 'in', (partner or self.hugo).ids),
+            ('attachment_ids.name', '=', 'invitation.ics')], order='id')
+
+    def _event(self, mail):
+        attachment = mail.attachment_ids.filtered(
+            lambda att: att.name == 'invitation.ics')
+        calendar = icalendar.Calendar.from_ical(
+            base64.b64decode(attachment.datas))
+        events = calendar.walk('VEVENT')
+        self.assertEqual(len(events), 1)
+        return calendar, events[0]
+
+    def _event_of(self, sequence):
+        """The last invitation mail sent for ``sequence``."""
+        uid = self.reg._ics_uid(sequence)
+        for mail in reversed(self._ics_mails()):
+            calendar, event = self._event(mail)
+            if str(event['UID']) == uid:
+                return calendar, event
+        self.fail('no invitation for %s' % sequence.name)
+
+    def test_registration_sends_one_invitation_per_sequence(self):
+        mails = self._ics_mails()
+        # pre-work included: only its calendar event is sent for it
+        self.assertEqual(len(mails), 3)
+        uids = set()
+        for mail in mails:
+            calendar, event = self._event(mail)
+            self.assertEqual(calendar['METHOD'], 'REQUEST')
+            self.assertEqual(event['SEQUENCE'], 0)
+            uids.add(str(event['UID']))
+        self.assertEqual(uids, {self.reg._ics_uid(seq) for seq in (
+            self.prework, self.may, self.june)})
+        _calendar, may = self._event_of(self.may)
+        self.assertEqual(may.decoded('DTSTART').astimezone(PARIS).strftime(
+            '%d/%m/%Y %H:%M'), '15/05/2027 09:00')
+        self.assertIn('Campus Lyon', str(may['LOCATION']))
+        self.assertEqual(self._invitation(self.may).revision, 0)
+
+    def test_no_invitation_without_the_setting_then_on_enabling_it(self):
+        session = self._create_session(name='Sans invitation')
+        self._add_sequence(session, 'Jour 1', slots=[
+            ('2027-05-15 07:00:00', '2027-05-15 15:00:00')])
+        camille = self.Partner.create({'name': 'Camille Roux',
+                                       'email': 'camille@example.fr'})
+        self._register(session, camille)
+        self.assertFalse(self._ics_mails(camille))
+        session.calendar_invitations = True
+        self.assertEqual(len(self._ics_mails(camille)), 1)
+
+    def test_waiting_list_gets_no_invitation(self):
+        self.session.capacity_max = 1
+        ines = self.Partner.create({'name': 'Inès Garnier',
+                                    'email': 'ines@example.fr'})
+        reg = self._register(self.session, ines)
+        self.assertEqual(reg.state, 'waiting')
+        self.assertFalse(self._ics_mails(ines))
+        # a seat frees: enrolled, hence invited
+        self.reg.action_cancel()
+        self.assertEqual(reg.state, 'confirmed')
+        self.assertEqual(len(self._ics_mails(ines)), 3)
+
+    def test_slot_change_sends_an_update_of_that_sequence_only(self):
+        _calendar, before = self._event_of(self.may)
+        count = len(self._ics_mails())
+        self.may.slot_ids.write({'place_id': self.place2.id})
+        self.assertEqual(len(self._ics_mails()), count + 1)
+        calendar, event = self._event_of(self.may)
+        self.assertEqual(calendar['METHOD'], 'REQUEST')
+        self.assertEqual(str(event['UID']), str(before['UID']))
+        self.assertEqual(event['SEQUENCE'], 1)
+        self.assertTrue(event.decoded('DTSTAMP'))
+        self.assertIn('Tour Part-Dieu', str(event['LOCATION']))
+        self.assertEqual(self._invitation(self.june).revision, 0)
+        # a new date: another update
+        self.may.slot_ids.write({'date_start': '2027-05-15 06:00:00'})
+        _calendar, event = self._event_of(self.may)
+        self.assertEqual(event['SEQUENCE'], 2)
+        self.assertEqual(event.decoded('DTSTART').astimezone(PARIS)
+                         .strftime('%H:%M'), '08:00')
+
+    def test_no_update_when_told_not_to(self):
+        count = len(self._ics_mails())
+        self.may.slot_ids.write({'place_id': self.place2.id,
+                                 'no_calendar_update': True})
+        self.assertEqual(self.may.slot_ids.place_id, self.place2)
+        self.assertEqual(len(self._ics_mails()), count)
+        self.assertEqual(self._invitation(self.may).revision, 0)
+        # the same box on the sequence covers its slots edited with it
+        self.may.write({'no_calendar_update': True, 'slot_ids': [
+            (1, self.may.slot_ids.id, {'place_id': self.place.id})]})
+        self.assertEqual(len(self._ics_mails()), count)
+        # a change of the comments is no calendar matter
+        self.may.slot_ids.write({'comment_place': 'Badge à l\'accueil'})
+        self.assertEqual(len(self._ics_mails()), count)
+
+    def test_cancelling_a_sequence_sends_cancel_then_reinvites(self):
+        self.june.status = 'cancelled'
+        calendar, event = self._event_of(self.june)
+        self.assertEqual(calendar['METHOD'], 'CANCEL')
+        self.assertEqual(str(event['STATUS']), 'CANCELLED')
+        self.assertEqual(event['SEQUENCE'], 1)
+        self.assertEqual(self._invitation(self.june).state, 'cancelled')
+        self.assertEqual(self._invitation(self.may).state, 'sent')
+        self.june.status = 'planned'
+        calendar, event = self._event_of(self.june)
+        self.assertEqual(calendar['METHOD'], 'REQUEST')
+        self.assertEqual(event['SEQUENCE'], 2)
+
+    def test_cancelling_the_registration_cancels_every_sequence(self):
+        count = len(self._ics_mails())
+        self.reg.action_cancel()
+        mails = self._ics_mails()[count:]
+        self.assertEqual(len(mails), 3)
+        for mail in mails:
+            calendar, _event = self._event(mail)
+            self.assertEqual(calendar['METHOD'], 'CANCEL')
+        self.assertEqual(set(self.reg.mapped(
+            'session_id.calendar_invitation_ids.state')), {'cancelled'})
+
+    def test_deleting_a_sequence_or_a_registration_sends_cancel(self):
+        uid = self.reg._ics_uid(self.june)
+        self.june.unlink()
+        calendar, event = self._event(self._ics_mails()[-1])
+        self.assertEqual(calendar['METHOD'], 'CANCEL')
+        self.assertEqual(str(event['UID']), uid)
+        count = len(self._ics_mails())
+        self.reg.unlink()
+        self.assertEqual(len(self._ics_mails()), count + 2)
+
+    def test_new_sequence_is_invited(self):
+        added = self._add_sequence(self.session, 'Séquence 3', slots=[
+            ('2027-09-10 07:00:00', '2027-09-10 15:00:00')])
+        invitation = self._invitation(added)
+        self.assertEqual(invitation.state, 'sent')
+        self.assertEqual(invitation.revision, 0)
+
+    def test_convocation_updates_the_invitations(self):
+        self.session.session_type = 'inter'
+        self.reg.action_send_convocation()
+        convocation = self.env['mail.mail'].search([
+            ('recipient_ids', 'in', self.hugo.ids),
+            ('model', '=', 'training.registration')])
+        self.assertEqual(len(convocation), 1)
+        self.assertTrue(convocation.attachment_ids.filtered(
+            lambda att: att.mimetype == 'application/pdf'))
+        for sequence in (self.prework, self.may, self.june):
+            self.assertEqual(self._invitation(sequence).revision, 1)
+        _calendar, event = self._event_of(self.may)
+        self.assertEqual(event['SEQUENCE'], 1)
+
+    def test_scheduled_convocation_updates_the_invitations(self):
+        self.session.publication_state = 'published'
+        convocation = self.session.mail_ids.filtered(
+            lambda mail: mail.kind == 'convocation')
+        schedule = convocation.schedule_ids
+        schedule.write({'scheduled_date': '2020-01-01 00:00:00'})
+        schedule._send_batch()
+        self.assertTrue(schedule.sent_date)
+        self.assertEqual(self._invitation(self.may).revision, 1)
+
+    def test_invitations_are_hidden_from_participants(self):
+        for user in (self.trainer, self.tutor, self.trainee):
+            self.assertFalse(self.Invitation.sudo(user).check_access_rights(
+                'read', raise_exception=False))
+        self.assertTrue(self.Invitation.sudo(self.user).search(
+            [('session_id', '=', self.session.id)]))
