@@ -101,7 +101,7 @@ class TrainingSessionMailSchedule(models.Model):
             values['headers'] = repr({'Bcc': ','.join(filter(
                 None, mail.bcc_partner_ids.mapped('email')))})
         if mail.attachment_ids:
-            # send_mail wants ids; the template's own come along
+            # ids, the template's own along with the setting's
             values['attachment_ids'] = (mail.template_id.attachment_ids |
                                         mail.attachment_ids).ids
         return values

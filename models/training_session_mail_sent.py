@@ -5,6 +5,8 @@ from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# what the templates render (no partner_to: the recipient is the line's)
+RENDERED_FIELDS = ['subject', 'body_html', 'email_from', 'reply_to']
 
 
 class TrainingSessionMailSent(models.Model):
@@ -59,27 +61,64 @@ class TrainingSessionMailSent(models.Model):
 
     @api.multi
     def _send(self):
-        """Send each line's mail, each in a savepoint: a failure is logged
-        and counted, the line tried again by a later run."""
+        """Send each line's mail: rendered for the whole batch at once per
+        template, then queued each in a savepoint, so that a failure is
+        logged and counted on its line, tried again by a later run."""
         sent = self.browse()
-        for recipient in self:
-            schedule = recipient.schedule_id
+        for template, lines in self._group_by_template().items():
             try:
-                with self.env.cr.savepoint():
-                    schedule.mail_id.template_id.send_mail(
-                        recipient.id,
-                        email_values=schedule._email_values(recipient))
-                    recipient.write({'state': 'sent',
-                                     'sent_date': fields.Datetime.now(),
-                                     'attempts': recipient.attempts + 1})
-                sent |= recipient
-            except Exception as error:  # logged, tried again next run
-                _logger.exception('Session mail %s to %s failed',
-                                  schedule.id, recipient.partner_id.id)
-                recipient.write({'state': 'failed', 'error': str(error),
-                                 'attempts': recipient.attempts + 1})
+                rendered = template.generate_email(lines.ids, RENDERED_FIELDS)
+            except Exception as error:  # a broken template: all wait
+                _logger.exception('Session mail template %s failed',
+                                  template.id)
+                lines._fail(error)
+                continue
+            for line in lines:
+                try:
+                    with self.env.cr.savepoint():
+                        line._create_mail(rendered[line.id])
+                    sent |= line
+                except Exception as error:  # logged, tried again next run
+                    _logger.exception('Session mail %s to %s failed',
+                                      line.schedule_id.id,
+                                      line.partner_id.id)
+                    line._fail(error)
+        if sent:
+            self.env.cr.execute(
+                "UPDATE training_session_mail_sent SET state = 'sent', "
+                "sent_date = now() at time zone 'UTC', "
+                "attempts = attempts + 1 WHERE id IN %s", (tuple(sent.ids),))
+            sent.invalidate_cache(['state', 'sent_date', 'attempts'])
         sent._update_invitations()
         return sent
+
+    @api.multi
+    def _group_by_template(self):
+        groups = {}
+        for line in self:
+            template = line.schedule_id.mail_id.template_id
+            groups[template] = groups.get(template, self.browse()) | line
+        return groups
+
+    @api.multi
+    def _create_mail(self, values):
+        """Queue this line's mail from its rendered ``values``, with the
+        setting's recipients, blind copies and attachments."""
+        self.ensure_one()
+        values = dict(values)
+        values.pop('attachments', None)
+        values.pop('partner_ids', None)
+        if not values.get('email_from'):
+            values.pop('email_from', None)
+        values.update(self.schedule_id._email_values(self))
+        values['attachment_ids'] = [(6, 0, values.get('attachment_ids', []))]
+        return self.env['mail.mail'].create(values)
+
+    @api.multi
+    def _fail(self, error):
+        for line in self:
+            line.write({'state': 'failed', 'error': str(error),
+                        'attempts': line.attempts + 1})
 
     @api.multi
     def _update_invitations(self):

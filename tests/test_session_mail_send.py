@@ -2,8 +2,6 @@
 import base64
 from unittest import mock
 
-from odoo.addons.mail.models.mail_template import MailTemplate
-
 from .common import TrainingCase
 
 
@@ -51,16 +49,16 @@ class TestSendingSessionMails(TrainingCase):
             self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
 
     def test_failure_is_logged_and_tried_again_without_double_send(self):
-        original = MailTemplate.send_mail
+        Sent = type(self.env['training.session.mail.sent'])
+        original = Sent._create_mail
         victim = self.trainees[1]
 
-        def failing(template, res_id, *args, **kwargs):
-            recipient = self.env['training.session.mail.sent'].browse(res_id)
-            if recipient.partner_id == victim:
+        def failing(line, values):
+            if line.partner_id == victim:
                 raise OSError('SMTP down')
-            return original(template, res_id, *args, **kwargs)
+            return original(line, values)
 
-        with mock.patch.object(MailTemplate, 'send_mail', failing):
+        with mock.patch.object(Sent, '_create_mail', failing):
             self.Schedule._cron_send_due()
         failed = self.env['training.session.mail.sent'].search(
             [('partner_id', '=', victim.id), ('state', '=', 'failed')])
@@ -184,18 +182,17 @@ class TestRegistrationMails(TrainingCase):
             [('partner_id', '=', nina.id)]))
 
     def test_failure_at_registration_is_tried_again_by_the_cron(self):
-        original = MailTemplate.send_mail
+        Sent = type(self.env['training.session.mail.sent'])
         zoe = self._trainee('Zoé Bernard')
 
-        def failing(template, res_id, *args, **kwargs):
+        def failing(line, values):
             raise OSError('SMTP down')
 
-        with mock.patch.object(MailTemplate, 'send_mail', failing):
+        with mock.patch.object(Sent, '_create_mail', failing):
             self._register(self.session, zoe)
         self.assertFalse(self._registration_mails(zoe))
         line = self.env['training.session.mail.sent'].search(
             [('partner_id', '=', zoe.id)])
         self.assertEqual((line.state, line.attempts), ('failed', 1))
-        with mock.patch.object(MailTemplate, 'send_mail', original):
-            self.Schedule._cron_send_due()
+        self.Schedule._cron_send_due()
         self.assertEqual(len(self._registration_mails(zoe)), 1)
