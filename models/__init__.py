@@ -29,3 +29,4 @@ from . import training_lheo_feed
 from . import training_session_mail
 from . import training_session_mail_schedule
 from . import training_session_mail_sent
+from . import training_document_folder

@@ -1,3 +1,4 @@
+from . import test_documentation
 from . import test_i18n
 from . import test_performance
 from . import test_planning

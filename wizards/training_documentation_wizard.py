@@ -1,0 +1,254 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html_escape
+
+from ..models.training_registration import (REGISTERED_STATES,
+                                            TRAINING_USER_GROUP)
+
+TUTOR_GROUP = 'training_session.group_training_session_tutor'
+# what the mail server of manual 004 accepts for all the attachments of a
+# mail, in bytes (ir.attachment.file_size)
+MAX_ATTACHMENT_SIZE = 2 * 1024 * 1024
+FOLDER_MODEL = 'training.document.folder'
+
+
+class TrainingDocumentationWizard(models.TransientModel):
+    """Send documentation to the trainees of a session (manual 004, "Envoi
+    de la documentation"): one mail per registered trainee who has an
+    e-mail, with the documents (at most 2 MB in all) and, at the bottom,
+    that trainee's login on the trainees' site; then a copy to the sender
+    with the list of recipients, and a note in the session's chatter.
+    Training users and the tutors of the session send it."""
+    _name = 'training.documentation.wizard'
+    _description = 'Send documentation'
+
+    session_id = fields.Many2one(
+        'training.session',
+        string='Session',
+        required=True,
+        readonly=True,
+        ondelete='cascade',
+    )
+    recipient_ids = fields.Many2many(
+        'res.partner',
+        string='Recipients',
+        compute='_compute_recipients',
+        help='The registered trainees who have an e-mail address.',
+    )
+    missing_email_names = fields.Char(
+        string='Trainees without e-mail',
+        compute='_compute_recipients',
+    )
+    folder_document_ids = fields.Many2many(
+        'ir.attachment',
+        'training_documentation_wizard_folder_rel',
+        'wizard_id',
+        'attachment_id',
+        string='Documents from the folders',
+        domain=[('res_model', '=', FOLDER_MODEL), ('res_id', '!=', False)],
+    )
+    attachment_ids = fields.Many2many(
+        'ir.attachment',
+        'training_documentation_wizard_attachment_rel',
+        'wizard_id',
+        'attachment_id',
+        string='Attach trainee documents',
+        help='Add the documents one by one; all the attachments together '
+             'may weigh at most 2 MB.',
+    )
+    subject = fields.Char(required=True)
+    body = fields.Html(string='Message text', required=True)
+    total_size = fields.Integer(
+        string='Total size (bytes)',
+        compute='_compute_total_size',
+    )
+    total_size_mb = fields.Float(
+        string='Total size of the attachments (MB)',
+        digits=(16, 2),
+        compute='_compute_total_size',
+    )
+    size_exceeded = fields.Boolean(
+        string='Over 2 MB',
+        compute='_compute_total_size',
+    )
+
+    @api.depends('session_id')
+    def _compute_recipients(self):
+        for wizard in self:
+            recipients, missing = wizard._trainees()
+            wizard.recipient_ids = recipients
+            # False, not '', so that the form hides the warning
+            wizard.missing_email_names = ', '.join(
+                missing.mapped('name')) or False
+
+    @api.depends('attachment_ids', 'folder_document_ids')
+    def _compute_total_size(self):
+        for wizard in self:
+            size = sum(wizard._documents().mapped('file_size'))
+            wizard.total_size = size
+            wizard.total_size_mb = size / 1024.0 / 1024.0
+            wizard.size_exceeded = size > MAX_ATTACHMENT_SIZE
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super(TrainingDocumentationWizard, self).default_get(
+            fields_list)
+        session = self.env['training.session'].browse(
+            values.get('session_id'))
+        if session:
+            self._check_sender(session)
+            subject, body = self._default_texts(session)
+            if 'subject' in fields_list:
+                values.setdefault('subject', subject)
+            if 'body' in fields_list:
+                values.setdefault('body', body)
+        return values
+
+    @api.model
+    def _check_sender(self, session):
+        """Training users who see the session, and its tutors, send its
+        documentation; nobody else."""
+        user = self.env.user
+        if user.has_group(TRAINING_USER_GROUP):
+            session.check_access_rights('read')
+            session.check_access_rule('read')
+            return
+        if user.has_group(TUTOR_GROUP) and \
+                user.partner_id in session.sudo().tutor_ids:
+            return
+        raise AccessError(_(
+            'Only training users and the tutors of the session %s send its '
+            'documentation.') % session.sudo().display_name)
+
+    @api.model
+    def _default_texts(self, session):
+        """The subject and message proposed, in the sender's language."""
+        subject = _('Documentation of the session %s') % session.display_name
+        paragraphs = [
+            _('Hello,'),
+            _('Please find attached the documentation of the session %s.')
+            % session.display_name,
+            _('Best regards,'),
+            self.env.user.name,
+        ]
+        return subject, ''.join('<p>%s</p>' % html_escape(text)
+                                for text in paragraphs)
+
+    @api.multi
+    def _trainees(self):
+        """(registered trainees with an e-mail, those without), by name."""
+        self.ensure_one()
+        trainees = self.session_id.registration_ids.filtered(
+            lambda reg: reg.state in REGISTERED_STATES).mapped('partner_id')
+        trainees = trainees.sorted(
+            lambda partner: (partner.name or '').lower())
+        with_email = trainees.filtered(lambda partner: partner.email)
+        return with_email, trainees - with_email
+
+    @api.multi
+    def _documents(self):
+        self.ensure_one()
+        return self.folder_document_ids | self.attachment_ids
+
+    @api.multi
+    def action_send(self):
+        """Check everything, then create the mails (sent by the mail
+        queue): nothing is sent when anything is wrong."""
+        self.ensure_one()
+        session = self.session_id
+        self._check_sender(session)
+        documents = self._documents()
+        documents.check('read')
+        recipients, missing = self._trainees()
+        if not recipients:
+            raise UserError(_(
+                'No registered trainee of the session %s has an e-mail '
+                'address: there is nobody to send the documentation to.')
+                % session.display_name)
+        size = sum(documents.mapped('file_size'))
+        if size > MAX_ATTACHMENT_SIZE:
+            raise UserError(_(
+                'The attachments weigh %.2f MB (%d bytes) in total: at most '
+                '2 MB (%d bytes) can be sent. Remove some documents.') % (
+                size / 1024.0 / 1024.0, size, MAX_ATTACHMENT_SIZE))
+        sender = self.env.user.partner_id
+        if not sender.email:
+            raise UserError(_(
+                'Your user has no e-mail address: the documentation is sent '
+                'from it and its copy comes back to it. Set it in your '
+                'preferences first.'))
+        logins = self._portal_logins(recipients)
+        url = '%s/my' % self.env['ir.config_parameter'].sudo().get_param(
+            'web.base.url', '').rstrip('/')
+        values = {
+            'subject': self.subject,
+            'email_from': sender.email_formatted,
+            'reply_to': sender.email_formatted,
+            'author_id': sender.id,
+            'attachment_ids': [(6, 0, documents.ids)],
+        }
+        Mail = self.env['mail.mail'].sudo()
+        for partner in recipients:
+            Mail.create(dict(
+                values, recipient_ids=[(4, partner.id)],
+                body_html=(self.body or '') + self._login_reminder(
+                    logins[partner.id], url)))
+        Mail.create(dict(
+            values, recipient_ids=[(4, sender.id)],
+            subject=_('Copy: %s') % self.subject,
+            body_html=self._recipient_list(
+                _('Copy of the documentation sent to:'), recipients,
+                missing) + '<hr/>' + (self.body or '')))
+        # the uploaded documents stay with the session, as its chatter shows
+        self.attachment_ids.filtered(
+            lambda doc: doc.res_model == self._name).sudo().write(
+            {'res_model': session._name, 'res_id': session.id})
+        session.sudo().message_post(
+            body=self._recipient_list(
+                _('Documentation "%s" sent by e-mail to:') % self.subject,
+                recipients, missing),
+            author_id=sender.id, message_type='comment',
+            subtype='mail.mt_note', attachment_ids=documents.ids)
+        return {'type': 'ir.actions.act_window_close'}
+
+    @api.model
+    def _portal_logins(self, partners):
+        """{partner id: login}, after creating the portal users missing as
+        the welcome sheet does (no password, no invitation mail)."""
+        partners._ensure_trainee_portal_users()
+        logins = {}
+        # the users of all the trainees at once; the first one of each
+        # partner, as on the welcome sheet
+        for user in self.env['res.users'].sudo().search(
+                [('partner_id', 'in', partners.ids)]):
+            logins.setdefault(user.partner_id.id, user.login)
+        return logins
+
+    @api.model
+    def _login_reminder(self, login, url):
+        """The paragraph at the bottom of a trainee's mail: their login and
+        the address of the trainees' site; never a password."""
+        url, login = html_escape(url), html_escape(login)
+        lines = [
+            '<strong>%s</strong>' % html_escape(
+                _("Your access to the trainees' site")),
+            html_escape(_('Address: %s')) % (
+                '<a href="%s">%s</a>' % (url, url)),
+            html_escape(_('Login: %s')) % ('<strong>%s</strong>' % login),
+            html_escape(_('If you have not chosen your password yet, use the '
+                          'link of your welcome sheet or ask your tutor.')),
+        ]
+        return '<hr/><p>%s</p>' % '<br/>'.join(lines)
+
+    @api.model
+    def _recipient_list(self, title, recipients, missing):
+        html = '<p>%s</p><ul>%s</ul>' % (html_escape(title), ''.join(
+            '<li>%s &lt;%s&gt;</li>' % (html_escape(partner.name),
+                                        html_escape(partner.email))
+            for partner in recipients))
+        if missing:
+            html += '<p>%s</p>' % html_escape(_(
+                'Not sent, no e-mail address: %s') % ', '.join(
+                missing.mapped('name')))
+        return html
