@@ -7,9 +7,33 @@ from odoo import api, fields, models
 # what makes the sequence's event change for the trainee
 SLOT_EVENT_FIELDS = {'date_start', 'date_end', 'place_id', 'sequence_id'}
 SEQUENCE_EVENT_FIELDS = {'date_start', 'date_end', 'planned_date_start',
-                         'planned_date_end', 'name', 'url'}
+                         'planned_date_end', 'name', 'url', 'session_id'}
 # context key of "do not send a calendar update"
 NO_UPDATE_KEY = 'training_no_calendar_update'
+# context key of the changes collected during one save
+PENDING_KEY = 'training_calendar_changes'
+
+
+class CalendarChanges(object):
+    """The sequences whose calendar changed during one save of a session
+    or sequence form (several slots edited at once): their trainees get one
+    update, not one per slot. Hashable by identity, as a context value must
+    be."""
+
+    def __init__(self):
+        self.session_ids = set()
+        self.updated_ids = set()
+
+    def add(self, sessions, updated):
+        self.session_ids.update(sessions.ids)
+        self.updated_ids.update(updated.ids)
+
+    def flush(self, env):
+        env = env(context=dict(env.context, **{PENDING_KEY: None,
+                                               NO_UPDATE_KEY: False}))
+        sessions = env['training.session'].browse(self.session_ids).exists()
+        env['training.sequence'].browse(self.updated_ids).exists() \
+            ._notify_calendar(sessions)
 
 
 class TrainingCalendarInvitation(models.Model):
@@ -49,23 +73,32 @@ class TrainingCalendarInvitation(models.Model):
     @api.model
     def _sync(self, registrations):
         """Bring the invitations of ``registrations`` in line: one per live
-        sequence (pre-work included) for each registered trainee of a
-        published session that sends calendar invitations, invited once;
-        a cancellation for those no longer wanted."""
+        sequence (pre-work included) for each enrolled trainee who has an
+        e-mail, sent once the session is published and sends calendar
+        invitations; a cancellation for those that stand no longer (even
+        when the session has stopped sending invitations since)."""
         # sent on behalf of whoever registers, trainees included
         self = self.sudo()
-        registrations = registrations.sudo().filtered(
-            lambda reg: reg.session_id.calendar_invitations)
-        if not registrations:
-            return self.browse()
+        registrations = registrations.sudo()
         existing = {(inv.registration_id, inv.sequence_id): inv
                     for inv in self.search([
                         ('registration_id', 'in', registrations.ids)])}
+        if not existing and not registrations.mapped(
+                'session_id').filtered('calendar_invitations'):
+            return self.browse()
         invite = []
         reinvite = cancel = self.browse()
+        live = registrations.mapped('session_id')._live_sequences()
         for reg in registrations:
-            for sequence in reg._invited_sequences():
+            session = reg.session_id
+            sending = session.calendar_invitations and \
+                session.publication_state == 'published'
+            sequences = live.get(session.id, []) if reg._is_invitable() \
+                else []
+            for sequence in sequences:
                 inv = existing.pop((reg, sequence), None)
+                if not sending:
+                    continue
                 if not inv:
                     invite.append((reg, sequence))
                 elif inv.state == 'cancelled':

@@ -77,23 +77,25 @@ class TrainingDocumentFolder(models.Model):
         if before is not None:
             self._attach_documents()
             (before - self.mapped('attachment_ids')).filtered(
-                lambda doc: doc.res_model == self._name).unlink()
+                lambda doc: doc.res_model == self._name and
+                doc.res_id in self.ids).unlink()
         return result
 
     @api.multi
     def unlink(self):
         self.mapped('attachment_ids').filtered(
-            lambda doc: doc.res_model == self._name).unlink()
+            lambda doc: doc.res_model == self._name and
+            doc.res_id in self.ids).unlink()
         return super(TrainingDocumentFolder, self).unlink()
 
     @api.multi
     def _attach_documents(self):
-        """Attach the folder's documents to it: the upload widget creates
-        them with no record (res_id 0)."""
+        """Attach the folder's new documents to it: the upload widget
+        creates them with no record (res_id 0); a document of another
+        record stays that record's."""
         for folder in self:
             documents = folder.attachment_ids.filtered(
-                lambda doc: (doc.res_model, doc.res_id) != (
-                    folder._name, folder.id))
+                lambda doc: not doc.res_id)
             if documents:
                 documents.write({'res_model': folder._name,
                                  'res_id': folder.id})

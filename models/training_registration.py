@@ -95,6 +95,8 @@ class TrainingRegistration(models.Model):
     )
     email = fields.Char(related='partner_id.email', readonly=True)
     phone = fields.Char(related='partner_id.phone', readonly=True)
+    session_type = fields.Selection(related='session_id.session_type',
+                                    readonly=True)
     session_date_start = fields.Datetime(
         related='session_id.date_start',
         string='Session start',
@@ -164,7 +166,10 @@ class TrainingRegistration(models.Model):
             enrolling._take_seats()
         if 'state' in vals:
             self._sync_attendances()
-            self._notify_registered()
+            self.env['training.session.mail']._send_on_registration(
+                enrolling.filtered(
+                    lambda reg: reg.state in REGISTERED_STATES))
+            self.env['training.calendar.invitation']._sync(self)
         if leaving:
             self.env['training.session.mail']._forget_registration(leaving)
             leaving.mapped('session_id')._promote_waiting()
@@ -177,6 +182,7 @@ class TrainingRegistration(models.Model):
             lambda reg: reg.state in REGISTERED_STATES).mapped('session_id')
         self.env['training.calendar.invitation'].search([
             ('registration_id', 'in', self.ids)])._send_cancel()
+        self.env['training.session.mail']._forget_registration(self)
         result = super(TrainingRegistration, self).unlink()
         sessions._promote_waiting()
         return result
@@ -249,6 +255,11 @@ class TrainingRegistration(models.Model):
         convocation first when there is no document; their calendar
         invitations are updated."""
         for reg in self:
+            if reg.session_id.session_type != 'inter':
+                raise UserError(_(
+                    'The session %s is not an INTER session: its '
+                    'convocations go with its e-mail settings.') %
+                    reg.session_id.display_name)
             if reg.state not in REGISTERED_STATES:
                 raise UserError(_('%s is not enrolled: no convocation to '
                                   'send.') % reg.partner_id.name)
@@ -271,16 +282,13 @@ class TrainingRegistration(models.Model):
 
     # ----------------------------------------------------------- calendar
     @api.multi
-    def _invited_sequences(self):
-        """The sequences this trainee is invited to: every live one with
-        dates, pre-work included, while enrolled in a live session."""
+    def _is_invitable(self):
+        """Whether this trainee gets calendar invitations: enrolled in a
+        live session and reachable by e-mail."""
         self.ensure_one()
-        if self.state not in REGISTERED_STATES or \
-                self.session_id.state == 'cancelled':
-            return self.env['training.sequence']
-        return self.session_id.sequence_ids.filtered(
-            lambda seq: seq.status != 'cancelled' and seq.date_start and
-            seq.date_end)
+        return self.state in REGISTERED_STATES and \
+            self.session_id.state != 'cancelled' and \
+            bool(self.partner_id.email)
 
     @api.multi
     def _ics_uid(self, sequence):
@@ -301,9 +309,16 @@ class TrainingRegistration(models.Model):
         self.ensure_one()
         session = self.session_id
         slots = sequence.slot_ids.sorted('date_start')
+        # the zone of the session's mails, whoever sends
+        zone = pytz.timezone(session.user_id.tz or self.env.user.tz or
+                             'Europe/Paris')
+
+        def local(value):
+            return pytz.utc.localize(fields.Datetime.from_string(
+                value)).astimezone(zone)
         lines = ['%s - %s%s' % (
-            session._local(slot.date_start).strftime('%d/%m/%Y %H:%M'),
-            session._local(slot.date_end).strftime('%H:%M'),
+            local(slot.date_start).strftime('%d/%m/%Y %H:%M'),
+            local(slot.date_end).strftime('%H:%M'),
             ', %s' % slot.place_id.name if slot.place_id else '')
             for slot in slots]
         if sequence.url:
@@ -316,8 +331,9 @@ class TrainingRegistration(models.Model):
             fields.Datetime.now()).replace(tzinfo=pytz.utc))
         for name, value in (('dtstart', sequence.date_start),
                             ('dtend', sequence.date_end)):
-            event.add(name, fields.Datetime.from_string(value).replace(
-                tzinfo=pytz.utc))
+            if value:  # none left when cancelling a sequence without slots
+                event.add(name, fields.Datetime.from_string(value).replace(
+                    tzinfo=pytz.utc))
         event.add('summary', '%s - %s' % (session.name, sequence.name))
         event.add('description', '\n'.join(lines))
         if place:

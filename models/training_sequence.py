@@ -2,7 +2,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .training_calendar_invitation import SEQUENCE_EVENT_FIELDS
+from .training_calendar_invitation import (NO_UPDATE_KEY, PENDING_KEY,
+                                           SEQUENCE_EVENT_FIELDS,
+                                           CalendarChanges)
 
 # Fields of a sequence that make the session's planning (locked once
 # participants are registered).
@@ -83,14 +85,14 @@ class TrainingSequence(models.Model):
     date_start = fields.Datetime(
         string='Start',
         compute='_compute_dates',
-        inverse='_inverse_date_start',
+        inverse='_inverse_dates',
         store=True,
         help='Start of the first slot; planned start while there is no slot.',
     )
     date_end = fields.Datetime(
         string='End',
         compute='_compute_dates',
-        inverse='_inverse_date_end',
+        inverse='_inverse_dates',
         store=True,
         help='End of the last slot; planned end while there is no slot.',
     )
@@ -121,14 +123,13 @@ class TrainingSequence(models.Model):
                 seq.date_end = seq.planned_date_end
 
     @api.multi
-    def _inverse_date_start(self):
-        for seq in self:
-            seq.planned_date_start = seq.date_start
-
-    @api.multi
-    def _inverse_date_end(self):
-        for seq in self:
-            seq.planned_date_end = seq.date_end
+    def _inverse_dates(self):
+        """Both planned dates at once: writing one alone recomputes the
+        other from its old planned date before its own inverse runs. The
+        write of the dates itself sends the calendar update."""
+        for seq in self.with_context(**{NO_UPDATE_KEY: True}):
+            seq.write({'planned_date_start': seq.date_start,
+                       'planned_date_end': seq.date_end})
 
     @api.depends('slot_ids.duration_hours', 'slot_ids.duration_days')
     def _compute_durations(self):
@@ -155,7 +156,8 @@ class TrainingSequence(models.Model):
                 vals['session_id'])._check_planning_lock()
         sequence = super(TrainingSequence, self).create(vals)
         sequence.session_id._sync_mail_schedules()
-        sequence._notify_calendar()
+        # new: invitations, nothing to update
+        sequence._notify_calendar(update=False)
         return sequence
 
     @api.multi
@@ -173,29 +175,52 @@ class TrainingSequence(models.Model):
                 lambda seq: seq.session_id.id != vals['session_id'])
             # the trainees of the other session attend these slots now
             moved.mapped('slot_ids')._drop_attendances()
+        self, pending = self._grouping_calendar(vals, 'slot_ids')
         result = super(TrainingSequence, self).write(vals)
         if moved:
             self.env['training.attendance']._create_missing(
                 slots=moved.mapped('slot_ids'))
         if MAIL_DATE_FIELDS.intersection(vals):
             (sessions | self.mapped('session_id'))._sync_mail_schedules()
-        if SEQUENCE_EVENT_FIELDS.intersection(vals) or 'status' in vals:
-            self._notify_calendar()
+        if SEQUENCE_EVENT_FIELDS.intersection(vals):
+            self._notify_calendar(sessions)
+        elif 'status' in vals:
+            # only cancelling or bringing back matters to the calendars
+            self._notify_calendar(sessions, update=False)
+        if pending:
+            pending.flush(self.env)
         return result
 
     @api.multi
-    def _notify_calendar(self):
-        """The calendar invitations after a change of these sequences:
-        new ones for sequences that got dates or came back, cancellations
-        for cancelled ones, an update for the others (unless told not
-        to)."""
-        sessions = self.mapped('session_id').filtered('calendar_invitations')
-        if not sessions:
+    def _notify_calendar(self, sessions=None, update=True):
+        """The calendar invitations after a change of these sequences
+        (``sessions``: those they belonged to before): new ones for
+        sequences that got dates or came back, cancellations for cancelled
+        ones, and an update for the others unless told not to. Within one
+        save of several slots, once at the end (see _grouping_calendar)."""
+        sessions = (sessions or self.env['training.session']) | \
+            self.mapped('session_id')
+        updated = self if update and \
+            not self.env.context.get(NO_UPDATE_KEY) else self.browse()
+        pending = self.env.context.get(PENDING_KEY)
+        if pending:
+            pending.add(sessions, updated)
             return
         Invitation = self.env['training.calendar.invitation']
         touched = Invitation._sync(sessions.mapped('registration_ids'))
-        (Invitation.search([('sequence_id', 'in', self.ids),
-                            ('state', '=', 'sent')]) - touched)._send_update()
+        (Invitation.search([('sequence_id', 'in', updated.ids),
+                            ('state', '=', 'sent')]) -
+         touched)._send_update()
+
+    @api.multi
+    def _grouping_calendar(self, vals, nested):
+        """``self`` collecting the calendar changes of a save that edits
+        the ``nested`` records too, and the collector to flush after it
+        (None when an outer save collects already)."""
+        if nested not in vals or self.env.context.get(PENDING_KEY):
+            return self, None
+        pending = CalendarChanges()
+        return self.with_context(**{PENDING_KEY: pending}), pending
 
     @api.multi
     def unlink(self):

@@ -616,10 +616,16 @@ class TrainingSession(models.Model):
             raise UserError(_(
                 'The funded data of a validated session (component, number, '
                 'place, seats) change only through a change request.'))
+        sequences, pending = self.env['training.sequence'] \
+            ._grouping_calendar(vals, 'sequence_ids')
+        self = self.with_env(sequences.env)
         result = super(TrainingSession, self).write(vals)
+        if pending:
+            pending.flush(self.env)
         if 'capacity_max' in vals:
             self._promote_waiting()
-        if {'calendar_invitations', 'state'}.intersection(vals):
+        if {'calendar_invitations', 'state',
+                'publication_state'}.intersection(vals):
             self.env['training.calendar.invitation']._sync(
                 self.mapped('registration_ids'))
         return result
@@ -678,6 +684,19 @@ class TrainingSession(models.Model):
         return super(TrainingSession, self)._track_subtype(init_values)
 
     # ------------------------------------------------------------ planning
+    @api.multi
+    def _live_sequences(self):
+        """{session id: its sequences that are not cancelled and have
+        dates}, in one search (pre-work included): what the calendar
+        invitations cover."""
+        result = {}
+        for sequence in self.env['training.sequence'].search([
+                ('session_id', 'in', self.ids),
+                ('status', '!=', 'cancelled'),
+                ('date_start', '!=', False), ('date_end', '!=', False)]):
+            result.setdefault(sequence.session_id.id, []).append(sequence)
+        return result
+
     @api.multi
     def _check_planning_lock(self):
         """Refuse a change of dates or slots on sessions that have registered

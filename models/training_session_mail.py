@@ -95,7 +95,10 @@ class TrainingSessionMail(models.Model):
         date stays sent; those of vanished occurrences go."""
         Schedule = self.env['training.session.mail.schedule']
         for mail in self:
-            occurrences = mail._occurrences() if mail.enabled else {}
+            if not mail.enabled:
+                # kept: they remember who got the mail already
+                continue
+            occurrences = mail._occurrences()
             existing = {line.sequence_id or None: line
                         for line in mail.schedule_ids}
             for sequence, reference in occurrences.items():

@@ -65,15 +65,9 @@ class TrainingSessionMailSent(models.Model):
         template, then queued each in a savepoint, so that a failure is
         logged and counted on its line, tried again by a later run."""
         sent = self.browse()
-        for template, lines in self._group_by_template().items():
-            try:
-                rendered = template.generate_email(lines.ids, RENDERED_FIELDS)
-            except Exception as error:  # a broken template: all wait
-                _logger.exception('Session mail template %s failed',
-                                  template.id)
-                lines._fail(error)
-                continue
-            for line in lines:
+        for template, lines in self._group_by_template():
+            rendered = lines._render(template)
+            for line in lines.filtered(lambda line: line.id in rendered):
                 try:
                     with self.env.cr.savepoint():
                         line._create_mail(rendered[line.id])
@@ -94,11 +88,34 @@ class TrainingSessionMailSent(models.Model):
 
     @api.multi
     def _group_by_template(self):
+        """[(template, lines)], per template and recipient's language: Odoo
+        renders a batch in one language."""
         groups = {}
         for line in self:
-            template = line.schedule_id.mail_id.template_id
-            groups[template] = groups.get(template, self.browse()) | line
-        return groups
+            key = (line.schedule_id.mail_id.template_id,
+                   line.partner_id.lang)
+            groups[key] = groups.get(key, self.browse()) | line
+        return [(template, lines)
+                for (template, _lang), lines in groups.items()]
+
+    @api.multi
+    def _render(self, template):
+        """{line id: rendered values}, for all the lines at once, else line
+        by line when that fails: the lines that fail are left out, logged
+        and counted, to be tried again by a later run."""
+        try:
+            with self.env.cr.savepoint():
+                return template.generate_email(self.ids, RENDERED_FIELDS)
+        except Exception as error:
+            if len(self) == 1:
+                _logger.exception('Session mail %s to %s: rendering failed',
+                                  self.schedule_id.id, self.partner_id.id)
+                self._fail(error)
+                return {}
+        rendered = {}
+        for line in self:
+            rendered.update(line._render(template))
+        return rendered
 
     @api.multi
     def _create_mail(self, values):
@@ -128,16 +145,19 @@ class TrainingSessionMailSent(models.Model):
             lambda line: line.schedule_id.mail_id.kind == 'convocation')
         if not convocations:
             return
-        pairs = {(line.schedule_id.session_id, line.partner_id)
-                 for line in convocations}
+        # a convocation per sequence updates that sequence's invitation only
+        no_sequence = self.env['training.sequence']
+        keys = {(line.schedule_id.session_id, line.partner_id,
+                 line.schedule_id.sequence_id) for line in convocations}
         self.env['training.calendar.invitation'].search([
             ('session_id', 'in', convocations.mapped(
                 'schedule_id.session_id').ids),
             ('registration_id.partner_id', 'in',
              convocations.mapped('partner_id').ids),
             ('state', '=', 'sent'),
-        ]).filtered(lambda inv: (inv.session_id, inv.partner_id) in
-                    pairs)._send_update()
+        ]).filtered(lambda inv: any(
+            (inv.session_id, inv.partner_id, sequence) in keys
+            for sequence in (inv.sequence_id, no_sequence)))._send_update()
 
     @api.model
     def _registration_due_domain(self):

@@ -4,6 +4,8 @@ import base64
 import icalendar
 import pytz
 
+from odoo.exceptions import UserError
+
 from .common import TrainingCase
 
 PARIS = pytz.timezone('Europe/Paris')
@@ -23,7 +25,8 @@ class TestCalendarInvitations(TrainingCase):
         cls.place2 = cls.Partner.create({'name': 'Tour Part-Dieu',
                                          'city': 'Lyon'})
         cls.session = cls._create_session(
-            name='Manager une équipe', calendar_invitations=True)
+            name='Manager une équipe', calendar_invitations=True,
+            publication_state='published')
         cls.prework = cls._add_sequence(
             cls.session, 'Lectures', is_prework=True, slots=[
                 ('2027-03-01 08:00:00', '2027-03-01 09:00:00')])
@@ -90,7 +93,8 @@ class TestCalendarInvitations(TrainingCase):
         self.assertEqual(self._invitation(self.may).revision, 0)
 
     def test_no_invitation_without_the_setting_then_on_enabling_it(self):
-        session = self._create_session(name='Sans invitation')
+        session = self._create_session(name='Sans invitation',
+                                       publication_state='published')
         self._add_sequence(session, 'Jour 1', slots=[
             ('2027-05-15 07:00:00', '2027-05-15 15:00:00')])
         camille = self.Partner.create({'name': 'Camille Roux',
@@ -217,3 +221,87 @@ class TestCalendarInvitations(TrainingCase):
                 'read', raise_exception=False))
         self.assertTrue(self.Invitation.sudo(self.user).search(
             [('session_id', '=', self.session.id)]))
+
+    def test_draft_sessions_invite_once_published(self):
+        session = self._create_session(name='Brouillon',
+                                       calendar_invitations=True)
+        self._add_sequence(session, 'Jour 1', slots=[
+            ('2027-05-15 07:00:00', '2027-05-15 15:00:00')])
+        lea = self.Partner.create({'name': 'Léa Morel',
+                                   'email': 'lea@example.fr'})
+        self._register(session, lea)
+        self.assertFalse(self._ics_mails(lea))
+        session.action_publish()
+        self.assertEqual(len(self._ics_mails(lea)), 1)
+
+    def test_trainee_without_email_gets_no_invitation(self):
+        tom = self.Partner.create({'name': 'Tom Sans Courriel'})
+        reg = self._register(self.session, tom)
+        self.assertFalse(self.Invitation.search(
+            [('registration_id', '=', reg.id)]))
+
+    def test_cancellations_still_go_once_the_setting_is_off(self):
+        self.session.calendar_invitations = False
+        count = len(self._ics_mails())
+        self.reg.action_cancel()
+        mails = self._ics_mails()[count:]
+        self.assertEqual(len(mails), 3)
+        self.assertEqual(self._event(mails[0])[0]['METHOD'], 'CANCEL')
+
+    def test_deleting_the_last_slot_cancels_without_dates(self):
+        self.june.slot_ids.unlink()
+        calendar, event = self._event(self._ics_mails()[-1])
+        self.assertEqual(calendar['METHOD'], 'CANCEL')
+        self.assertEqual(str(event['UID']), self.reg._ics_uid(self.june))
+        self.assertNotIn('DTSTART', event)
+        self.assertEqual(self._invitation(self.june).state, 'cancelled')
+
+    def test_one_update_per_save_of_planned_dates(self):
+        planned = self._add_sequence(
+            self.session, 'Classe virtuelle',
+            date_start='2027-09-10 07:00:00', date_end='2027-09-10 09:00:00')
+        invitation = self._invitation(planned)
+        self.assertEqual((invitation.state, invitation.revision), ('sent', 0))
+        count = len(self._ics_mails())
+        planned.write({'date_start': '2027-09-11 07:00:00',
+                       'date_end': '2027-09-11 09:00:00'})
+        self.assertEqual(len(self._ics_mails()), count + 1)
+        self.assertEqual(self._invitation(planned).revision, 1)
+
+    def test_information_status_sends_nothing(self):
+        count = len(self._ics_mails())
+        self.may.status = 'closed'
+        self.assertEqual(len(self._ics_mails()), count)
+
+    def test_invitations_carry_organizer_and_attendee(self):
+        self.session.company_id.email = 'formation@example.fr'
+        self.may.slot_ids.write({'place_id': self.place2.id})
+        _calendar, event = self._event_of(self.may)
+        self.assertEqual(str(event['ORGANIZER']),
+                         'mailto:formation@example.fr')
+        self.assertEqual(str(event['ATTENDEE']), 'mailto:hugo@example.fr')
+
+    def test_intra_sessions_do_not_convene_from_the_registration(self):
+        with self.assertRaises(UserError):
+            self.reg.action_send_convocation()
+
+    def test_one_update_per_save_of_several_slots(self):
+        self._add_sequence(self.session, 'Séquence 3', slots=[
+            ('2027-09-10 07:00:00', '2027-09-10 10:00:00'),
+            ('2027-09-10 11:00:00', '2027-09-10 15:00:00')])
+        third = self.session.sequence_ids.filtered(
+            lambda seq: seq.name == 'Séquence 3')
+        count = len(self._ics_mails())
+        revision = self._invitation(third).revision
+        # the session form saves both slots, nested in their sequence
+        self.session.write({'sequence_ids': [(1, third.id, {'slot_ids': [
+            (1, slot.id, {'place_id': self.place2.id})
+            for slot in third.slot_ids]})]})
+        self.assertEqual(len(self._ics_mails()), count + 1)
+        self.assertEqual(self._invitation(third).revision, revision + 1)
+        # the sequence form alike
+        third.write({'slot_ids': [
+            (1, slot.id, {'place_id': self.place.id})
+            for slot in third.slot_ids]})
+        self.assertEqual(len(self._ics_mails()), count + 2)
+        self.assertEqual(self._invitation(third).revision, revision + 2)

@@ -240,3 +240,21 @@ class TestPlanningLock(TrainingCase):
         self._register(self.session)
         self.assertEqual(self._attempts(self.manager), [])
         self.assertEqual(self._attempts(self.admin), [])
+
+
+class TestPlannedDates(TrainingCase):
+    """A sequence without slots keeps the dates entered on it."""
+
+    def test_both_planned_dates_are_kept(self):
+        session = self._create_session()
+        sequence = self._add_sequence(
+            session, 'Classe virtuelle',
+            date_start='2027-09-10 07:00:00', date_end='2027-09-10 09:00:00')
+        self.assertEqual(
+            (sequence.date_start, sequence.date_end),
+            ('2027-09-10 07:00:00', '2027-09-10 09:00:00'))
+        sequence.write({'date_start': '2027-09-11 07:00:00',
+                        'date_end': '2027-09-11 10:00:00'})
+        self.assertEqual(
+            (sequence.planned_date_start, sequence.planned_date_end),
+            ('2027-09-11 07:00:00', '2027-09-11 10:00:00'))

@@ -196,3 +196,40 @@ class TestRegistrationMails(TrainingCase):
         self.assertEqual((line.state, line.attempts), ('failed', 1))
         self.Schedule._cron_send_due()
         self.assertEqual(len(self._registration_mails(zoe)), 1)
+
+    def test_deleted_registration_loses_its_pending_mail(self):
+        self.mail.write({'delay': 2, 'delay_unit': 'hours',
+                         'direction': 'after'})
+        reg = self._register(self.session, self._trainee('Paul Girard'))
+        partner = reg.partner_id
+        reg.unlink()
+        self.assertFalse(self.env['training.session.mail.sent'].search(
+            [('partner_id', '=', partner.id)]))
+
+    def test_disabling_then_enabling_sends_nothing_again(self):
+        hugo = self._trainee('Hugo Lambert')
+        reg = self._register(self.session, hugo)
+        self.mail.enabled = False
+        self.mail.enabled = True
+        reg.write({'state': 'done'})
+        self.Schedule._cron_send_due()
+        self.assertEqual(len(self._registration_mails(hugo)), 1)
+
+    def test_each_trainee_reads_their_own_language(self):
+        self.env['res.lang'].load_lang('fr_FR')
+        self.env['ir.translation'].create({
+            'type': 'model', 'name': 'mail.template,subject',
+            'lang': 'fr_FR', 'res_id': self.mail.template_id.id,
+            'src': self.mail.template_id.subject,
+            'value': 'Inscription (FR) : ${object.session_id.name}',
+            'state': 'translated'})
+        self.session.publication_state = 'draft'
+        french = self._trainee('Zoé Lefèvre')
+        french.lang = 'fr_FR'
+        english = self._trainee('John Smith')
+        english.lang = False
+        self.session.register_partners(english | french, state='confirmed')
+        self.session.publication_state = 'published'
+        self.Schedule._cron_send_due()
+        self.assertIn('(FR)', self._registration_mails(french).subject)
+        self.assertNotIn('(FR)', self._registration_mails(english).subject)
