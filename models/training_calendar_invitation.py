@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import logging
 
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 # what makes the sequence's event change for the trainee
@@ -62,6 +65,12 @@ class TrainingCalendarInvitation(models.Model):
         [('sent', 'Sent'), ('cancelled', 'Cancelled')], required=True,
         default='sent', readonly=True)
     sent_date = fields.Datetime(string='Last sent on', readonly=True)
+    pending_method = fields.Selection(
+        [('REQUEST', 'Invitation'), ('CANCEL', 'Cancellation')],
+        string='To send again', readonly=True,
+        help='The mail of the last change failed: the scheduled action '
+             'tries again.')
+    error = fields.Text(readonly=True)
 
     _sql_constraints = [
         ('registration_sequence_unique',
@@ -139,10 +148,6 @@ class TrainingCalendarInvitation(models.Model):
         if not self:
             return
         self = self.sudo()
-        template = self.env.ref(
-            'training_session.mail_template_calendar_cancellation'
-            if method == 'CANCEL' else
-            'training_session.mail_template_calendar_invitation')
         now = fields.Datetime.now()
         for inv in self:
             values = {'state': 'cancelled' if method == 'CANCEL' else 'sent',
@@ -150,10 +155,59 @@ class TrainingCalendarInvitation(models.Model):
             if raise_revision:
                 values['revision'] = inv.revision + 1
             inv.write(values)
-            ics = inv.registration_id.ics_invitation(
-                inv.sequence_id, method=method, revision=inv.revision)
-            template.send_mail(inv.id, email_values={
-                'recipient_ids': [(4, inv.partner_id.id)],
-                'attachments': [(
-                    'invitation.ics', base64.b64encode(ics))],
-            })
+            inv._deliver(method)
+
+    @api.multi
+    def _deliver(self, method):
+        """Queue the mail of this invitation's current revision, in a
+        savepoint: when it fails, the invitation keeps the method to send
+        and the error, and the scheduled action tries again."""
+        self.ensure_one()
+        template = self.env.ref(
+            'training_session.mail_template_calendar_cancellation'
+            if method == 'CANCEL' else
+            'training_session.mail_template_calendar_invitation')
+        try:
+            with self.env.cr.savepoint():
+                ics = self.registration_id.ics_invitation(
+                    self.sequence_id, method=method, revision=self.revision)
+                template.send_mail(self.id, email_values={
+                    'recipient_ids': [(4, self.partner_id.id)],
+                    'attachment_ids': self._ics_attachment(ics, method).ids,
+                })
+        except Exception as error:  # logged, tried again by the cron
+            _logger.exception('Calendar invitation %s failed', self.id)
+            self.write({'pending_method': method, 'error': str(error)})
+            return False
+        if self.pending_method:
+            self.write({'pending_method': False, 'error': False})
+        return True
+
+    @api.model
+    def _cron_retry(self, batch_size=200):
+        """The invitations whose mail failed, each tried once per run,
+        batch by batch."""
+        tried = []
+        while True:
+            invitations = self.sudo().search(
+                [('pending_method', '!=', False), ('id', 'not in', tried)],
+                limit=batch_size)
+            if not invitations:
+                return
+            tried += invitations.ids
+            for inv in invitations:
+                inv._deliver(inv.pending_method)
+            self.env['training.session.mail.schedule']._commit()
+
+    @api.multi
+    def _ics_attachment(self, ics, method):
+        """The .ics of the mail. Its type carries the iTIP method (RFC 6047)
+        into the mail part, which is what makes Outlook treat the file as a
+        meeting request or cancellation rather than an event to import."""
+        self.ensure_one()
+        return self.env['ir.attachment'].create({
+            'name': 'invitation.ics', 'datas_fname': 'invitation.ics',
+            'datas': base64.b64encode(ics),
+            'mimetype': 'text/calendar; method=%s; charset=UTF-8' % method,
+            'res_model': self._name, 'res_id': self.id,
+        })

@@ -72,6 +72,7 @@ class TrainingSessionMailSchedule(models.Model):
                 break  # only failures left: next run
         self.env['training.session.mail.sent']._cron_send_registration_mails(
             batch_size)
+        self.env['training.calendar.invitation']._cron_retry(batch_size)
 
     @api.model
     def _commit(self):

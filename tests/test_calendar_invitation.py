@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+from unittest import mock
 
 import icalendar
 import pytz
@@ -305,3 +306,45 @@ class TestCalendarInvitations(TrainingCase):
             for slot in third.slot_ids]})
         self.assertEqual(len(self._ics_mails()), count + 2)
         self.assertEqual(self._invitation(third).revision, revision + 2)
+
+    def test_mail_part_carries_the_itip_method(self):
+        """RFC 6047: text/calendar with the method, for Outlook."""
+        self.june.status = 'cancelled'
+        for mail, method in ((self._ics_mails()[0], 'REQUEST'),
+                             (self._ics_mails()[-1], 'CANCEL')):
+            attachments = [
+                (att.datas_fname, base64.b64decode(att.datas), att.mimetype)
+                for att in mail.attachment_ids]
+            message = self.env['ir.mail_server'].build_email(
+                'formation@example.fr', ['hugo@example.fr'], mail.subject,
+                mail.body_html, subtype='html', attachments=attachments)
+            parts = [part for part in message.walk()
+                     if part.get_content_type() == 'text/calendar']
+            self.assertEqual(len(parts), 1)
+            self.assertEqual(parts[0].get_param('method'), method)
+            self.assertEqual(icalendar.Calendar.from_ical(
+                parts[0].get_payload(decode=True))['METHOD'], method)
+
+    def test_failed_invitation_mail_is_tried_again(self):
+        Invitation = type(self.Invitation)
+        original = Invitation._ics_attachment
+
+        def failing(invitation, ics, method):
+            raise OSError('disk full')
+
+        lea = self.Partner.create({'name': 'Léa Morel',
+                                   'email': 'lea@example.fr'})
+        with mock.patch.object(Invitation, '_ics_attachment', failing):
+            reg = self._register(self.session, lea)
+        # the registration stands; the invitations wait
+        self.assertEqual(reg.state, 'confirmed')
+        self.assertFalse(self._ics_mails(lea))
+        pending = self.Invitation.search([('registration_id', '=', reg.id)])
+        self.assertEqual(set(pending.mapped('pending_method')), {'REQUEST'})
+        self.assertIn('disk full', pending[0].error)
+        with mock.patch.object(Invitation, '_ics_attachment', original):
+            self.env['training.session.mail.schedule']._cron_send_due()
+        self.assertEqual(len(self._ics_mails(lea)), 3)
+        self.assertFalse(any(pending.mapped('pending_method')))
+        # same revision: the failed one never went out
+        self.assertEqual(set(pending.mapped('revision')), {0})
