@@ -71,15 +71,28 @@ async function shot(page, url, file, waitFor) {
   const draft = await find('training_session.training_session_sst_demo');
   await shot(page, `/web#id=${draft}&${sessions}&view_type=form`, 'session-draft-form.png', '.o_form_view');
   await shot(page, `/web#id=${complex}&${sessions}&view_type=form`, 'session-form.png', '.o_form_view');
-  await page.click('.o_notebook .nav-tabs li:nth-child(3) a');
-  await page.waitForTimeout(800);
-  await page.screenshot({ path: `${OUT}/session-planning.png` });
-  console.log(`${OUT}/session-planning.png`);
+  // a tab of the form (by its French label), scrolled to the top
+  const tab = async (label, file) => {
+    await page.click(`.o_notebook .nav-tabs a:has-text("${label}")`);
+    await page.waitForTimeout(500);
+    await page.evaluate(() => document.querySelector('.o_notebook').scrollIntoView());
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: `${OUT}/${file}` });
+    console.log(`${OUT}/${file}`);
+  };
+  await tab('Planification', 'session-planning.png');
   // costs, fundings and the orange reminder (no evaluation chosen yet)
-  await page.click('.o_notebook .nav-tabs li:nth-child(2) a');
-  await page.waitForTimeout(800);
-  await page.screenshot({ path: `${OUT}/session-costs.png` });
-  console.log(`${OUT}/session-costs.png`);
+  await tab('Coûts', 'session-costs.png');
+  // e-mail settings with their estimated sends and the calendar invitations
+  await tab('E-mails', 'session-mails.png');
+  await page.evaluate(() => document.querySelector('.o_content').scrollTo(0, 0));
+  // the documentation mailing wizard of the same session
+  await page.click('.o_form_statusbar button:has-text("documentation")');
+  await page.waitForSelector('.modal-dialog .o_form_view', { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: `${OUT}/documentation-wizard.png` });
+  console.log(`${OUT}/documentation-wizard.png`);
+  await page.keyboard.press('Escape');
   const request = await find('training_session.training_change_request_forp_demo');
   const requests = 'action=training_session.training_change_request_action&model=training.change.request';
   await page.goto(`${BASE}/web#id=${request}&${requests}&view_type=form`);
