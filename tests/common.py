@@ -98,3 +98,60 @@ class TrainingCase(SavepointCase):
             'partner_id': partner.id,
             'state': state,
         })
+
+
+class CertificationCase(TrainingCase):
+    """Two entities with their delegates and managers, an SST scheme and a
+    qualified trainer (the Trainer user of TrainingCase), for the
+    certification sessions of manual 003."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(CertificationCase, cls).setUpClass()
+        cls.entity_a = cls.Partner.create(
+            {'name': 'Marose Formation', 'is_company': True})
+        cls.entity_b = cls.Partner.create(
+            {'name': 'Formation Guy', 'is_company': True})
+        cls.delegate_a = cls._create_certification_user(
+            'c_delegate_a', 'delegate', cls.entity_a)
+        cls.delegate_a2 = cls._create_certification_user(
+            'c_delegate_a2', 'delegate', cls.entity_a)
+        cls.manager_a = cls._create_certification_user(
+            'c_manager_a', 'manager', cls.entity_a)
+        cls.delegate_b = cls._create_certification_user(
+            'c_delegate_b', 'delegate', cls.entity_b)
+        cls.manager_b = cls._create_certification_user(
+            'c_manager_b', 'manager', cls.entity_b)
+        Scheme = cls.env['training.certification.scheme']
+        cls.sst = Scheme.create({'name': 'SST', 'level': '1', 'code': 'SST',
+                                 'validity_months': 24})
+        cls.asbestos = Scheme.create({
+            'name': 'Amiante sous-section 4', 'level': '1', 'code': 'SS4',
+            'requires_teaching_platform': True})
+        Type = cls.env['training.certificate.type']
+        cls.sst_type = Type.create({'name': 'Sauveteur secouriste du '
+                                    'travail', 'code': 'SST-1',
+                                    'scheme_id': cls.sst.id})
+        cls.asbestos_type = Type.create({
+            'name': 'Amiante s/s4-1 Opérateur de chantier',
+            'code': 'SS4-1', 'scheme_id': cls.asbestos.id})
+        Habilitation = cls.env['training.habilitation']
+        for entity in (cls.entity_a, cls.entity_b):
+            for scheme in (cls.sst, cls.asbestos):
+                Habilitation.create({
+                    'entity_id': entity.id, 'scheme_id': scheme.id,
+                    'date_from': '2026-01-01', 'date_to': '2028-12-31'})
+        cls.trainer.partner_id.write({
+            'lastname': 'Dupont', 'firstname': 'Stéphanie',
+            'birthdate_date': '1980-04-06',
+            'training_national_number': 'FP123456'})
+        cls.env['training.trainer.qualification'].create({
+            'trainer_id': cls.trainer.partner_id.id, 'scheme_id': cls.sst.id,
+            'date_from': '2026-01-01', 'date_to': '2027-12-31'})
+
+    @classmethod
+    def _create_certification_user(cls, login, role, entity):
+        user = cls._create_user(
+            login, 'group_training_session_certification_%s' % role)
+        user.certification_entity_id = entity
+        return user
