@@ -52,6 +52,7 @@
         "views/training_certificate_type_views.xml",
         "views/training_habilitation_views.xml",
         "views/training_trainer_qualification_views.xml",
+        "views/training_certification_session_views.xml",
         "views/training_document_folder_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",

@@ -35,3 +35,5 @@ from . import training_session_mail
 from . import training_session_mail_schedule
 from . import training_session_mail_sent
 from . import training_document_folder
+from . import training_certification_session
+from . import training_certification_candidate

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import functools
+from unittest import mock
 
 from odoo.tests.common import SavepointCase
 
@@ -148,6 +150,55 @@ class CertificationCase(TrainingCase):
         cls.env['training.trainer.qualification'].create({
             'trainer_id': cls.trainer.partner_id.id, 'scheme_id': cls.sst.id,
             'date_from': '2026-01-01', 'date_to': '2027-12-31'})
+        cls.CertSession = cls.env['training.certification.session']
+
+    # sessions end on 15 June 2027 and are entered on 1 June
+    END = '2027-06-15'
+    TODAY = datetime.date(2027, 6, 1)
+
+    @classmethod
+    def _today(cls, day):
+        """Make ``day`` (a date) today for the certification sessions."""
+        return mock.patch.object(
+            type(cls.env['training.certification.session']), '_today',
+            return_value=day)
+
+    @classmethod
+    def _new_certification_session(cls, user, **vals):
+        values = {
+            'scheme_id': cls.sst.id, 'certificate_type_id': cls.sst_type.id,
+            'place_zip': '26800', 'place_city': 'Étoile-sur-Rhône',
+            'training_kind': 'initial', 'date_end': cls.END,
+        }
+        values.update(vals)
+        return cls.env['training.certification.session'].sudo(user).create(
+            values)
+
+    @classmethod
+    def _add_candidates(cls, session, user, *names):
+        """Candidates ``names`` ("Last First") born on 6 April 1977."""
+        Candidate = cls.env['training.certification.candidate'].sudo(user)
+        for name in names or ('Fabre Régine', 'Faure Myriam'):
+            lastname, firstname = name.split(' ', 1)
+            Candidate.create({
+                'session_id': session.id, 'lastname': lastname,
+                'firstname': firstname, 'birthdate': '1977-04-06'})
+        return session.candidate_ids
+
+    @classmethod
+    def _submitted_session(cls, user, trainer=None, **vals):
+        """A session checked with ``trainer`` (a user, the Trainer by
+        default), two candidates, submitted to the trainer."""
+        trainer = trainer or cls.trainer
+        with cls._today(cls.TODAY):
+            session = cls._new_certification_session(user, **vals)
+            session = session.sudo(user)
+            session.trainer_national_number = \
+                trainer.partner_id.training_national_number
+            session.action_check_trainer()
+            cls._add_candidates(session, user)
+            session.action_submit()
+        return session
 
     @classmethod
     def _create_certification_user(cls, login, role, entity):
