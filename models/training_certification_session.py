@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html_escape, plaintext2html
 
 DELEGATE_GROUP = \
     'training_session.group_training_session_certification_delegate'
@@ -41,6 +42,8 @@ TRAINER_SEARCH_FIELDS = {'trainer_national_number', 'trainer_lastname',
 ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
     'entity_id', 'scheme_id', 'certificate_type_id', 'platform_id',
     'place_zip', 'place_city', 'training_kind', 'date_end'}
+# what the trainer writes, only while the session is in their hands
+TRAINER_FIELDS = {'return_comment'}
 
 
 class TrainingCertificationSession(models.Model):
@@ -184,6 +187,12 @@ class TrainingCertificationSession(models.Model):
              'who holds a qualification for the scheme valid on the end '
              'date.',
     )
+    return_comment = fields.Text(
+        string='Comment to the entity',
+        copy=False,
+        help='Written by the trainer to return the session to the entity '
+             '(required to return it); kept in the history.',
+    )
     candidate_ids = fields.One2many(
         'training.certification.candidate',
         'session_id',
@@ -325,6 +334,8 @@ class TrainingCertificationSession(models.Model):
                 'certification session are set by its buttons only.'))
         if ENTITY_FIELDS.intersection(vals):
             self._check_entity_can_edit()
+        if TRAINER_FIELDS.intersection(vals):
+            self._check_trainer_can_act()
 
     @api.multi
     def _write_workflow(self, vals):
@@ -552,8 +563,59 @@ class TrainingCertificationSession(models.Model):
         for session in self._without_habilitation():
             raise UserError(session._entry_problem_text('no_habilitation'))
         self._check_trainer_qualified()
-        self._write_workflow({'state': 'trainer_validation'})
+        self._write_workflow({'state': 'trainer_validation',
+                              'return_comment': False})
         for session in self:
             session.sudo().message_subscribe(
                 partner_ids=session.trainer_id.ids)
         return True
+
+    @api.multi
+    def action_send_results(self):
+        """Step 2 done: the trainer checked the identities and recorded
+        every result; the session goes back to the entity."""
+        self._check_trainer_can_act()
+        self.mapped('candidate_ids')._check_results_recorded()
+        return self._write_workflow({'state': 'entity_validation'})
+
+    @api.multi
+    def action_return(self):
+        """The trainer returns the session to the entity with a comment
+        (an error in the entry, say), posted in the history."""
+        self._check_trainer_can_act()
+        for session in self.filtered(
+                lambda session: not (session.return_comment or '').strip()):
+            raise UserError(_(
+                'Explain in a comment what the entity must correct before '
+                'returning %s.') % session.name)
+        for session in self:
+            session.message_post(
+                body='<p>%s</p>%s' % (
+                    html_escape(_('Returned to the entity by the trainer:')),
+                    plaintext2html(session.return_comment.strip())),
+                subtype='training_session.mt_certification_returned',
+                message_type='comment')
+        return self._write_workflow({'state': 'draft'})
+
+    @api.multi
+    def action_modify(self):
+        """Step 3: the entity changes the session instead of generating
+        the certificates; it goes back to entry, then to the trainer."""
+        self._check_entity_user()
+        self._check_state('entity_validation')
+        return self._write_workflow({'state': 'draft'})
+
+    @api.multi
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if 'state' in init_values:
+            subtype = {
+                'trainer_validation':
+                    'training_session.mt_certification_submitted',
+                'entity_validation':
+                    'training_session.mt_certification_results',
+            }.get(self.state)
+            if subtype:
+                return subtype
+        return super(TrainingCertificationSession, self)._track_subtype(
+            init_values)

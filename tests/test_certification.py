@@ -410,3 +410,114 @@ class TestCertificationVisibility(CertificationCase):
             self.of_a.sudo(self.trainer).unlink()
         with self.assertRaises(AccessError):
             self.of_a.sudo(self.delegate_a2).unlink()
+
+
+class TestTrainerValidation(CertificationCase):
+    """Step 2: the trainer records the results and sends them, or returns
+    the session with a comment. Step 3: the entity may modify it."""
+
+    def setUp(self):
+        super(TestTrainerValidation, self).setUp()
+        patcher = self._today(self.TODAY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.session = self._submitted_session(self.delegate_a)
+        self.as_trainer = self.session.sudo(self.trainer)
+
+    def _record_results(self, *results):
+        for candidate, result in zip(self.as_trainer.candidate_ids,
+                                     results):
+            candidate.result = result
+
+    def test_trainer_records_results_and_sends_them(self):
+        submitted = self.env.ref(
+            'training_session.mt_certification_submitted')
+        self.assertIn(submitted, self.session.message_ids.mapped(
+            'subtype_id'))
+        self._record_results('pass')
+        with self.assertRaises(UserError):
+            self.as_trainer.action_send_results()
+        self._record_results('pass', 'fail')
+        self.as_trainer.action_send_results()
+        self.assertEqual(self.session.state, 'entity_validation')
+        self.assertEqual(self.session.passed_count, 1)
+        self.assertEqual(self.session.candidate_count, 2)
+        results = self.env.ref('training_session.mt_certification_results')
+        self.assertEqual(self.session.message_ids[0].subtype_id, results)
+        # the results are frozen once sent
+        with self.assertRaises(UserError):
+            self.as_trainer.candidate_ids[0].result = 'fail'
+
+    def test_results_through_the_form(self):
+        first, second = self.as_trainer.candidate_ids
+        self.as_trainer.write({'candidate_ids': [
+            (1, first.id, {'result': 'pass'}),
+            (1, second.id, {'result': 'pass'})]})
+        self.assertEqual(self.session.passed_count, 2)
+
+    def test_trainer_changes_neither_identities_nor_session(self):
+        candidate = self.as_trainer.candidate_ids[0]
+        with self.assertRaises(AccessError):
+            candidate.lastname = 'Autre'
+        with self.assertRaises(AccessError):
+            self.as_trainer.place_city = 'Valence'
+        with self.assertRaises(AccessError):
+            self.as_trainer.action_modify()
+        with self.assertRaises(AccessError):
+            self.env['training.certification.candidate'].sudo(
+                self.trainer).create({
+                    'session_id': self.session.id, 'lastname': 'Roux',
+                    'firstname': 'Camille', 'birthdate': '1985-02-02'})
+
+    def test_only_the_trainer_acts_in_trainer_validation(self):
+        as_delegate = self.session.sudo(self.delegate_a)
+        with self.assertRaises(AccessError):
+            as_delegate.candidate_ids[0].result = 'pass'
+        with self.assertRaises(AccessError):
+            as_delegate.action_send_results()
+        with self.assertRaises(AccessError):
+            as_delegate.write({'return_comment': 'Erreur'})
+            as_delegate.action_return()
+
+    def test_return_needs_a_comment_kept_in_the_history(self):
+        with self.assertRaises(UserError):
+            self.as_trainer.action_return()
+        self.as_trainer.return_comment = '  '
+        with self.assertRaises(UserError):
+            self.as_trainer.action_return()
+        self.as_trainer.return_comment = 'La date de fin est erronée.'
+        self.as_trainer.action_return()
+        self.assertEqual(self.session.state, 'draft')
+        returned = self.session.message_ids.filtered(
+            lambda message: message.subtype_id == self.env.ref(
+                'training_session.mt_certification_returned'))
+        self.assertEqual(len(returned), 1)
+        self.assertIn('La date de fin est erronée.', returned.body)
+        self.assertEqual(returned.author_id, self.trainer.partner_id)
+        # the entity corrects and submits again: the comment is cleared
+        as_delegate = self.session.sudo(self.delegate_a)
+        as_delegate.date_end = '2027-06-14'
+        as_delegate.action_check_trainer()
+        as_delegate.action_submit()
+        self.assertEqual(self.session.state, 'trainer_validation')
+        self.assertFalse(self.session.return_comment)
+        self.assertIn('La date de fin est erronée.',
+                      ' '.join(self.session.message_ids.mapped('body')))
+
+    def test_entity_modifies_the_session_which_goes_to_the_trainer(self):
+        as_delegate = self.session.sudo(self.delegate_a)
+        with self.assertRaises(UserError):
+            as_delegate.action_modify()
+        self._record_results('pass', 'pass')
+        self.as_trainer.action_send_results()
+        as_delegate.action_modify()
+        self.assertEqual(self.session.state, 'draft')
+        as_delegate.place_city = 'Valence'
+        self._add_candidates(as_delegate, self.delegate_a, 'Roux Camille')
+        as_delegate.action_submit()
+        self.assertEqual(self.session.state, 'trainer_validation')
+        with self.assertRaises(UserError):
+            self.as_trainer.action_send_results()
+        self._record_results('pass', 'pass', 'fail')
+        self.as_trainer.action_send_results()
+        self.assertEqual(self.session.state, 'entity_validation')
