@@ -61,6 +61,7 @@
         "report/training_session_reports.xml",
         "report/training_registration_reports.xml",
         "report/res_partner_reports.xml",
+        "report/training_certificate_reports.xml",
         "wizards/training_session_import_wizard_views.xml",
         "wizards/training_session_create_wizard_views.xml",
         "wizards/training_lheo_export_wizard_views.xml",

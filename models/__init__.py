@@ -37,3 +37,4 @@ from . import training_session_mail_sent
 from . import training_document_folder
 from . import training_certification_session
 from . import training_certification_candidate
+from . import training_certificate

@@ -1,11 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import datetime
+import logging
 import re
 
 from dateutil.relativedelta import relativedelta
+from werkzeug.urls import url_encode
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape, plaintext2html
+
+_logger = logging.getLogger(__name__)
 
 DELEGATE_GROUP = \
     'training_session.group_training_session_certification_delegate'
@@ -32,9 +38,13 @@ TRAINER_CHECKS = [
 # a session is entered from 3 months before to 1 month after its end date
 ENTRY_MONTHS_BEFORE = 3
 ENTRY_MONTHS_AFTER = 1
+# certificates are downloadable for 15 days, then deleted with the session
+DOWNLOAD_DAYS = 15
 ZIP_RE = re.compile(r'^\d{5}$')
 # set by the workflow buttons only, never written directly
-WORKFLOW_FIELDS = {'state', 'user_id', 'trainer_id', 'trainer_check'}
+WORKFLOW_FIELDS = {'state', 'user_id', 'trainer_id', 'trainer_check',
+                   'generated_on', 'download_until', 'certificates_file',
+                   'certificates_filename'}
 # how the trainer is looked for
 TRAINER_SEARCH_FIELDS = {'trainer_national_number', 'trainer_lastname',
                          'trainer_firstname', 'trainer_birthdate'}
@@ -44,6 +54,17 @@ ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
     'place_zip', 'place_city', 'training_kind', 'date_end'}
 # what the trainer writes, only while the session is in their hands
 TRAINER_FIELDS = {'return_comment'}
+
+
+def download_action(record, field, filename_field):
+    """The action that downloads the file in ``field`` of ``record``."""
+    return {
+        'type': 'ir.actions.act_url',
+        'target': 'self',
+        'url': '/web/content?%s' % url_encode({
+            'model': record._name, 'id': record.id, 'field': field,
+            'filename_field': filename_field, 'download': 'true'}),
+    }
 
 
 class TrainingCertificationSession(models.Model):
@@ -199,6 +220,39 @@ class TrainingCertificationSession(models.Model):
         string='Candidates',
         copy=False,
     )
+    certificate_ids = fields.One2many(
+        'training.certificate',
+        'session_id',
+        string='Certificates',
+        readonly=True,
+        copy=False,
+    )
+    generated_on = fields.Datetime(
+        string='Certificates generated on',
+        readonly=True,
+        copy=False,
+    )
+    download_until = fields.Datetime(
+        string='Downloadable until',
+        readonly=True,
+        copy=False,
+        index=True,
+        help='The certificates can be downloaded for 15 days after their '
+             'generation; the session and its certificates are then '
+             'deleted.',
+    )
+    can_download = fields.Boolean(
+        compute='_compute_can_download',
+        string='Certificates downloadable',
+    )
+    certificates_file = fields.Binary(
+        string='All the certificates',
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups=DELEGATE_GROUP,
+    )
+    certificates_filename = fields.Char(readonly=True, copy=False)
     candidate_count = fields.Integer(
         string='Candidates',
         compute='_compute_candidate_counts',
@@ -226,6 +280,13 @@ class TrainingCertificationSession(models.Model):
         for session in self:
             session.trainer_check_message = session._trainer_check_text(
                 session.trainer_check, session.trainer_id)
+
+    @api.depends('state', 'download_until')
+    def _compute_can_download(self):
+        now = self._now()
+        for session in self:
+            session.can_download = session.state == 'generated' and \
+                fields.Datetime.from_string(session.download_until) >= now
 
     @api.multi
     def _compute_candidate_counts(self):
@@ -348,6 +409,11 @@ class TrainingCertificationSession(models.Model):
     def _today(self):
         """Today in the user's time zone, as a date."""
         return fields.Date.from_string(fields.Date.context_today(self))
+
+    @api.model
+    def _now(self):
+        """Now, in UTC, as a datetime."""
+        return fields.Datetime.from_string(fields.Datetime.now())
 
     @api.multi
     def _check_entity_user(self):
@@ -606,6 +672,141 @@ class TrainingCertificationSession(models.Model):
         return self._write_workflow({'state': 'draft'})
 
     @api.multi
+    def action_generate_certificates(self):
+        """Step 3 done: a numbered certificate for each candidate who
+        passed, from the end date on; never twice."""
+        self._check_entity_user()
+        for session in self.filtered(lambda session: (
+                session.state == 'generated'
+                or session.sudo().certificate_ids)):
+            raise UserError(_(
+                'The certificates of %s were already generated: no '
+                'duplicate is issued.') % session.name)
+        self._check_state('entity_validation')
+        today = self._today()
+        for session in self.filtered(lambda session: (
+                today < fields.Date.from_string(session.date_end))):
+            raise UserError(_(
+                'The certificates of %s can be generated from its end date '
+                'on, %s.') % (session.name, fields.Date.from_string(
+                    session.date_end).strftime('%d/%m/%Y')))
+        for session in self._without_habilitation():
+            raise UserError(session._entry_problem_text('no_habilitation'))
+        self._check_trainer_qualified()
+        for session in self.filtered(lambda session: not any(
+                result == 'pass'
+                for result in session.candidate_ids.mapped('result'))):
+            raise UserError(_(
+                'No candidate of %s passed: there is no certificate to '
+                'generate.') % session.name)
+        for session in self:
+            session._generate_certificates()
+        return True
+
+    @api.multi
+    def _generate_certificates(self):
+        self.ensure_one()
+        now = self._now()
+        Certificate = self.env['training.certificate'].sudo()
+        certificates = Certificate.browse()
+        for candidate in self.candidate_ids.filtered(
+                lambda candidate: candidate.result == 'pass'):
+            certificates |= Certificate.create(
+                self._certificate_values(candidate, now))
+        whole = certificates._store_pdfs()
+        self._write_workflow({
+            'state': 'generated',
+            'generated_on': fields.Datetime.to_string(now),
+            'download_until': fields.Datetime.to_string(
+                now + datetime.timedelta(days=DOWNLOAD_DAYS)),
+            'certificates_file': base64.b64encode(whole),
+            'certificates_filename': _('Certificates %s.pdf') % self.name,
+        })
+
+    @api.multi
+    def _certificate_values(self, candidate, now):
+        """Valid from the end date, and when the scheme sets a validity,
+        until the day before the same date that many months later."""
+        start = fields.Date.from_string(self.date_end)
+        months = self.scheme_id.validity_months
+        end = start + relativedelta(months=months, days=-1) if months \
+            else False
+        return {
+            'name': self.env['ir.sequence'].sudo().next_by_code(
+                'training.certificate'),
+            'session_id': self.id,
+            'candidate_id': candidate.id,
+            'scheme_id': self.scheme_id.id,
+            'certificate_type_id': self.certificate_type_id.id,
+            'training_kind': self.training_kind,
+            'trainer_id': self.trainer_id.id,
+            'date_start': self.date_end,
+            'date_end': fields.Date.to_string(end) if end else False,
+            'generated_on': fields.Datetime.to_string(now),
+        }
+
+    @api.multi
+    def _check_download(self):
+        """The entity downloads the certificates for 15 days after their
+        generation."""
+        self._check_entity_user()
+        now = self._now()
+        for session in self:
+            if session.state != 'generated':
+                raise UserError(_(
+                    'The certificates of %s are not generated yet.'
+                ) % session.name)
+            until = fields.Datetime.from_string(session.download_until)
+            if now > until:
+                raise UserError(_(
+                    'The certificates of %s could be downloaded until %s: '
+                    'they are no longer available.') % (
+                    session.name, fields.Datetime.context_timestamp(
+                        self, until).strftime('%d/%m/%Y %H:%M')))
+
+    @api.multi
+    def action_download_certificates(self):
+        """The PDF of all the certificates of the session."""
+        self.ensure_one()
+        self._check_download()
+        return download_action(self, 'certificates_file',
+                               'certificates_filename')
+
+    @api.multi
+    def unlink(self):
+        now = self._now()
+        kept = self.filtered(lambda session: (
+            session.state == 'generated'
+            and fields.Datetime.from_string(session.download_until) >= now))
+        if kept:
+            raise UserError(_(
+                'Certificates were generated for %s: it can no longer be '
+                'deleted. It is deleted automatically %d days after the '
+                'generation.') % (', '.join(kept.mapped('name')),
+                                  DOWNLOAD_DAYS))
+        # through the ORM, so that their PDFs go with them
+        self.sudo().mapped('certificate_ids').unlink()
+        return super(TrainingCertificationSession, self).unlink()
+
+    @api.model
+    def _cron_purge(self, batch_size=200):
+        """Delete the sessions whose certificates were generated more than
+        15 days ago, with their candidates, certificates and PDFs, batch by
+        batch; running it again finds nothing more to delete."""
+        now = fields.Datetime.to_string(self._now())
+        Session = self.sudo()
+        while True:
+            sessions = Session.search([('state', '=', 'generated'),
+                                       ('download_until', '<', now)],
+                                      limit=batch_size)
+            if not sessions:
+                return True
+            _logger.info('Deleting %d certification sessions whose '
+                         'certificates were generated %d days ago.',
+                         len(sessions), DOWNLOAD_DAYS)
+            sessions.unlink()
+
+    @api.multi
     def _track_subtype(self, init_values):
         self.ensure_one()
         if 'state' in init_values:
@@ -614,6 +815,7 @@ class TrainingCertificationSession(models.Model):
                     'training_session.mt_certification_submitted',
                 'entity_validation':
                     'training_session.mt_certification_results',
+                'generated': 'training_session.mt_certification_generated',
             }.get(self.state)
             if subtype:
                 return subtype
