@@ -11,6 +11,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape, plaintext2html
 
+from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
+
 _logger = logging.getLogger(__name__)
 
 DELEGATE_GROUP = \
@@ -51,7 +53,8 @@ TRAINER_SEARCH_FIELDS = {'trainer_national_number', 'trainer_lastname',
 # what the entity enters, only while the session is in its hands
 ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
     'entity_id', 'scheme_id', 'certificate_type_id', 'platform_id',
-    'place_zip', 'place_city', 'training_kind', 'date_end'}
+    'place_zip', 'place_city', 'training_kind', 'date_end',
+    'training_session_id'}
 # what the trainer writes, only while the session is in their hands
 TRAINER_FIELDS = {'return_comment'}
 
@@ -208,6 +211,14 @@ class TrainingCertificationSession(models.Model):
              'who holds a qualification for the scheme valid on the end '
              'date.',
     )
+    training_session_id = fields.Many2one(
+        'training.session',
+        string='Training session',
+        ondelete='set null',
+        groups=TRAINING_USER_GROUP,
+        help='The training session certified: its registered participants '
+             'can be added as candidates.',
+    )
     return_comment = fields.Text(
         string='Comment to the entity',
         copy=False,
@@ -348,6 +359,13 @@ class TrainingCertificationSession(models.Model):
             self.certificate_type_id = types if len(types) == 1 else False
         if not self.scheme_id.requires_teaching_platform:
             self.platform_id = False
+
+    @api.onchange('training_session_id')
+    def _onchange_training_session_id(self):
+        training = self.training_session_id
+        if training.date_end and not self.date_end:
+            self.date_end = fields.Date.to_string(
+                training._local(training.date_end).date())
 
     @api.onchange('platform_id')
     def _onchange_platform_id(self):
@@ -634,6 +652,42 @@ class TrainingCertificationSession(models.Model):
         for session in self:
             session.sudo().message_subscribe(
                 partner_ids=session.trainer_id.ids)
+        return True
+
+    @api.multi
+    def action_add_session_participants(self):
+        """Add the participants registered to the linked training session
+        as candidates, but those already there."""
+        self.ensure_one()
+        self._check_entity_can_edit()
+        if not self.training_session_id:
+            raise UserError(_('Link a training session first.'))
+        partners = self.training_session_id.registration_ids.filtered(
+            lambda reg: reg.state in REGISTERED_STATES).mapped('partner_id')
+        incomplete = partners.filtered(lambda partner: not (
+            partner.lastname and partner.firstname
+            and partner.birthdate_date))
+        if incomplete:
+            raise UserError(_(
+                'Fill in the last name, first name and birth date of these '
+                'participants first: %s.') % ', '.join(
+                incomplete.mapped('name')))
+        Candidate = self.env['training.certification.candidate']
+        known = {(cand.lastname, cand.firstname, cand.birthdate)
+                 for cand in self.candidate_ids}
+        for partner in partners - self.candidate_ids.mapped('partner_id'):
+            values = Candidate._normalise({
+                'session_id': self.id, 'partner_id': partner.id,
+                'lastname': partner.lastname,
+                'firstname': partner.firstname,
+                'birthdate': partner.birthdate_date,
+                'email': partner.email,
+                'national_number': partner.training_national_number})
+            identity = (values['lastname'], values['firstname'],
+                        values['birthdate'])
+            if identity not in known:
+                known.add(identity)
+                Candidate.create(values)
         return True
 
     @api.multi

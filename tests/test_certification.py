@@ -521,3 +521,80 @@ class TestTrainerValidation(CertificationCase):
         self._record_results('pass', 'pass', 'fail')
         self.as_trainer.action_send_results()
         self.assertEqual(self.session.state, 'entity_validation')
+
+
+class TestTrainingSessionLink(CertificationCase):
+    """A certification session may be linked to a training session, whose
+    registered participants are then added as candidates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestTrainingSessionLink, cls).setUpClass()
+        # a delegate of entity A who is also a training user
+        cls.both = cls._create_certification_user(
+            'c_delegate_training', 'delegate', cls.entity_a)
+        cls.both.groups_id |= cls.env.ref(
+            'training_session.group_training_session_user')
+        cls.training = cls._session_with_slot(name='SST initial')
+        for lastname, firstname, birthdate, state in (
+                ('Lambert', 'hugo', '1990-05-04', 'confirmed'),
+                ('Roux', 'Camille', '1988-11-30', 'confirmed'),
+                ('Petit', 'Léa', '1995-01-15', 'waiting')):
+            partner = cls.Partner.create({
+                'is_trainee': True, 'title': cls.env.ref(
+                    'base.res_partner_title_mister').id,
+                'lastname': lastname, 'firstname': firstname,
+                'birthdate_date': birthdate,
+                'email': '%s@example.fr' % lastname.lower()})
+            cls.Registration.create({
+                'session_id': cls.training.id, 'partner_id': partner.id,
+                'state': state})
+
+    def setUp(self):
+        super(TestTrainingSessionLink, self).setUp()
+        patcher = self._today(self.TODAY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.session = self._new_certification_session(
+            self.both, training_session_id=self.training.id)
+
+    def test_registered_participants_added_once(self):
+        self._add_candidates(self.session, self.both, 'Roux Camille')
+        self.session.candidate_ids.birthdate = '1988-11-30'
+        self.session.action_add_session_participants()
+        candidates = self.session.candidate_ids
+        self.assertEqual(sorted(candidates.mapped('display_name')),
+                         ['LAMBERT Hugo', 'ROUX Camille'])
+        lambert = candidates.filtered(lambda cand: cand.lastname == 'LAMBERT')
+        self.assertEqual(lambert.birthdate, '1990-05-04')
+        self.assertEqual(lambert.email, 'lambert@example.fr')
+        self.assertTrue(lambert.partner_id)
+        # again: nothing new
+        self.session.action_add_session_participants()
+        self.assertEqual(self.session.candidate_ids, candidates)
+
+    def test_participants_need_a_birth_date(self):
+        self.training.registration_ids[0].partner_id.birthdate_date = False
+        with self.assertRaises(UserError):
+            self.session.action_add_session_participants()
+        self.assertFalse(self.session.candidate_ids)
+
+    def test_only_while_the_entity_enters_the_session(self):
+        self.session.action_add_session_participants()
+        self.session.trainer_national_number = 'FP123456'
+        self.session.action_check_trainer()
+        self.session.action_submit()
+        with self.assertRaises(UserError):
+            self.session.action_add_session_participants()
+
+    def test_end_date_proposed_from_the_training_session(self):
+        form = self.CertSession.new(
+            {'training_session_id': self.training.id})
+        form._onchange_training_session_id()
+        # the slot ends on 1 February 2027 at 17:00 in Paris
+        self.assertEqual(form.date_end, '2027-02-01')
+
+    def test_link_hidden_from_other_delegates(self):
+        session = self._new_certification_session(self.delegate_a)
+        with self.assertRaises(AccessError):
+            session.read(['training_session_id'])
