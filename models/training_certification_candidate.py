@@ -8,8 +8,8 @@ from .res_partner import normalise_firstname
 
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 # what the entity enters; the trainer records the result
-IDENTITY_FIELDS = {'session_id', 'lastname', 'firstname', 'birthdate',
-                   'email', 'national_number', 'partner_id'}
+IDENTITY_FIELDS = {'lastname', 'firstname', 'birthdate', 'email',
+                   'national_number', 'partner_id'}
 
 
 class TrainingCertificationCandidate(models.Model):
@@ -101,15 +101,16 @@ class TrainingCertificationCandidate(models.Model):
     @api.multi
     def write(self, vals):
         if self.env.uid != SUPERUSER_ID:
+            if 'session_id' in vals:
+                raise UserError(_(
+                    'A candidate cannot move to another session: add them '
+                    'to that session instead.'))
             if IDENTITY_FIELDS.intersection(vals):
                 self.mapped('session_id')._check_entity_can_edit()
             if 'result' in vals:
                 self.mapped('session_id')._check_trainer_can_act()
-        result = super(TrainingCertificationCandidate, self).write(
+        return super(TrainingCertificationCandidate, self).write(
             self._normalise(vals))
-        if 'session_id' in vals and self.env.uid != SUPERUSER_ID:
-            self.mapped('session_id')._check_entity_can_edit()
-        return result
 
     @api.multi
     def unlink(self):

@@ -52,7 +52,7 @@ TRAINER_SEARCH_FIELDS = {'trainer_national_number', 'trainer_lastname',
                          'trainer_firstname', 'trainer_birthdate'}
 # what the entity enters, only while the session is in its hands
 ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
-    'entity_id', 'scheme_id', 'certificate_type_id', 'platform_id',
+    'scheme_id', 'certificate_type_id', 'platform_id',
     'place_zip', 'place_city', 'training_kind', 'date_end',
     'training_session_id'}
 # what the trainer writes, only while the session is in their hands
@@ -411,6 +411,10 @@ class TrainingCertificationSession(models.Model):
             raise UserError(_(
                 'The status, the declaring user and the trainer of a '
                 'certification session are set by its buttons only.'))
+        if 'entity_id' in vals:
+            # the record rules check the entity before the write only
+            raise UserError(_(
+                'The entity of a certification session never changes.'))
         if ENTITY_FIELDS.intersection(vals):
             self._check_entity_can_edit()
         if TRAINER_FIELDS.intersection(vals):

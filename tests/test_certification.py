@@ -236,6 +236,15 @@ class TestTrainerCheck(CertificationCase):
         self.assertFalse(self.session.trainer_check)
         self.assertFalse(self.session.trainer_id)
 
+    def test_entity_and_candidates_stay_in_their_session(self):
+        as_manager = self.session.sudo(self.manager_a)
+        with self.assertRaises(UserError):
+            as_manager.entity_id = self.entity_b
+        other = self._new_certification_session(self.delegate_a)
+        candidate = self._add_candidates(self.session, self.delegate_a)[0]
+        with self.assertRaises(UserError):
+            candidate.sudo(self.delegate_a).session_id = other
+
     def test_trainer_is_set_by_the_check_only(self):
         with self.assertRaises(UserError):
             self.session.write({'trainer_id': self.trainer.partner_id.id})
