@@ -69,12 +69,13 @@ class TrainingCertificate(models.Model):
     date_end = fields.Date(
         string='Valid until', readonly=True,
         help='Last day of validity, when the scheme defines a validity.')
-    generated_on = fields.Datetime(required=True, readonly=True)
+    generated_on = fields.Datetime(string='Generated on', required=True,
+                                   readonly=True)
     download_until = fields.Datetime(related='session_id.download_until',
                                      readonly=True)
     pdf_file = fields.Binary(string='PDF', attachment=True, readonly=True,
                              groups=DELEGATE_GROUP)
-    pdf_filename = fields.Char(readonly=True)
+    pdf_filename = fields.Char(string='File name', readonly=True)
 
     _sql_constraints = [
         ('candidate_unique', 'UNIQUE (candidate_id)',
@@ -83,6 +84,22 @@ class TrainingCertificate(models.Model):
         ('name_unique', 'UNIQUE (name)',
          'The certificate number must be unique.'),
     ]
+
+    @api.multi
+    def certificate_texts(self):
+        """(to whom it is awarded, its validity): whole sentences in the
+        entity's language, dates as DD/MM/YYYY."""
+        self.ensure_one()
+        self = self.with_context(lang=self.entity_id.lang or self.env.lang)
+        start, end, birthdate = (
+            fields.Date.from_string(value).strftime('%d/%m/%Y')
+            if value else False
+            for value in (self.date_start, self.date_end, self.birthdate))
+        award = _('Awarded to %s %s, born on %s') % (
+            self.lastname, self.firstname, birthdate)
+        if end:
+            return award, _('Valid from %s to %s') % (start, end)
+        return award, _('Valid from %s') % start
 
     @api.multi
     def _render_pdfs(self):

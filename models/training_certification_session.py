@@ -263,7 +263,8 @@ class TrainingCertificationSession(models.Model):
         copy=False,
         groups=DELEGATE_GROUP,
     )
-    certificates_filename = fields.Char(readonly=True, copy=False)
+    certificates_filename = fields.Char(string='File name', readonly=True,
+                                        copy=False)
     candidate_count = fields.Integer(
         string='Candidates',
         compute='_compute_candidate_counts',
