@@ -74,5 +74,6 @@
         "demo/res_users_demo.xml",
         "demo/training_config_demo.xml",
         "demo/training_session_demo.xml",
+        "demo/training_certification_demo.xml",
     ],
 }

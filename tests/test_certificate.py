@@ -153,7 +153,8 @@ class TestGeneration(CertificateCase):
                          'Sauveteur secouriste du travail', 'SST-1',
                          self.trainer.partner_id.name, 'Marose Formation',
                          '26800', 'Étoile-sur-Rhône', self.session.name,
-                         '2027', '2029'):
+                         # born on, valid from and until
+                         '06/04/1977', '15/06/2027', '14/06/2029'):
             self.assertIn(expected, text)
         self.assertNotIn('FAURE', text)
 
