@@ -71,6 +71,43 @@ class ResPartner(models.Model):
         'partner_id',
         string='Training sessions',
     )
+    # certification (manual 003)
+    training_national_number = fields.Char(
+        string='National number',
+        copy=False,
+        index=True,
+        help='Number of the person in the national certification '
+             'register; identifies a trainer on a certification session.',
+    )
+    # the name of OCA's partner_contact_birthdate, so both can be installed
+    birthdate_date = fields.Date(string='Birth date')
+    is_teaching_platform = fields.Boolean(
+        string='Teaching platform',
+        help='An address of the entity declared as a teaching platform: '
+             'sessions of schemes that require one take place there.',
+    )
+    habilitation_ids = fields.One2many(
+        'training.habilitation',
+        'entity_id',
+        string='Habilitations',
+    )
+    teaching_platform_ids = fields.One2many(
+        'res.partner',
+        'parent_id',
+        string='Teaching platforms',
+        domain=[('is_teaching_platform', '=', True)],
+    )
+    trainer_qualification_ids = fields.One2many(
+        'training.trainer.qualification',
+        'trainer_id',
+        string='Trainer qualifications',
+    )
+
+    _sql_constraints = [
+        ('training_national_number_unique',
+         'UNIQUE (training_national_number)',
+         'Another person has this national number.'),
+    ]
 
     @api.constrains(*TRAINEE_REQUIRED + ('is_trainee',))
     def _check_trainee_record(self):
@@ -161,9 +198,10 @@ class ResPartner(models.Model):
         return user.login, link or False
 
     @api.model
-    def _normalise_siret(self, vals):
-        if vals.get('siret'):
-            vals['siret'] = re.sub(r'\s', '', vals['siret'])
+    def _normalise_numbers(self, vals):
+        for name in ('siret', 'training_national_number'):
+            if vals.get(name):
+                vals[name] = re.sub(r'\s', '', vals[name])
         return vals
 
     @api.multi
@@ -200,7 +238,7 @@ class ResPartner(models.Model):
 
     @api.model
     def create(self, vals):
-        vals = self._normalise_trainee(self._normalise_siret(vals))
+        vals = self._normalise_trainee(self._normalise_numbers(vals))
         return super(ResPartner, self).create(vals)
 
     @api.multi
@@ -211,5 +249,5 @@ class ResPartner(models.Model):
             for partner in self:
                 partner.write(vals)
             return True
-        vals = self._normalise_trainee(self._normalise_siret(vals))
+        vals = self._normalise_trainee(self._normalise_numbers(vals))
         return super(ResPartner, self).write(vals)

@@ -3,8 +3,9 @@ from odoo import api, fields, models
 
 
 class TrainingCertificationScheme(models.Model):
-    """A certification a course leads to, with its level (e.g. SST level 1).
-    The certification workflow itself builds on this model."""
+    """A certification a course leads to, with its level (e.g. SST level 1):
+    the scheme of certification sessions, of the entities' habilitations
+    and of the trainers' qualifications (manual 003)."""
     _name = 'training.certification.scheme'
     _description = 'Certification scheme'
     _order = 'name, level'
@@ -21,7 +22,17 @@ class TrainingCertificationScheme(models.Model):
         help='How long a certificate of this scheme stays valid; 0 means '
              'no end of validity.',
     )
+    certificate_type_ids = fields.One2many(
+        'training.certificate.type',
+        'scheme_id',
+        string='Certificate types',
+    )
     active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ('validity_months_positive', 'CHECK (validity_months >= 0)',
+         'The validity of a certificate cannot be negative.'),
+    ]
 
     @api.multi
     def name_get(self):

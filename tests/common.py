@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import functools
+from unittest import mock
 
 from odoo.tests.common import SavepointCase
 
@@ -98,3 +100,109 @@ class TrainingCase(SavepointCase):
             'partner_id': partner.id,
             'state': state,
         })
+
+
+class CertificationCase(TrainingCase):
+    """Two entities with their delegates and managers, an SST scheme and a
+    qualified trainer (the Trainer user of TrainingCase), for the
+    certification sessions of manual 003."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(CertificationCase, cls).setUpClass()
+        cls.entity_a = cls.Partner.create(
+            {'name': 'Marose Formation', 'is_company': True})
+        cls.entity_b = cls.Partner.create(
+            {'name': 'Formation Guy', 'is_company': True})
+        cls.delegate_a = cls._create_certification_user(
+            'c_delegate_a', 'delegate', cls.entity_a)
+        cls.delegate_a2 = cls._create_certification_user(
+            'c_delegate_a2', 'delegate', cls.entity_a)
+        cls.manager_a = cls._create_certification_user(
+            'c_manager_a', 'manager', cls.entity_a)
+        cls.delegate_b = cls._create_certification_user(
+            'c_delegate_b', 'delegate', cls.entity_b)
+        cls.manager_b = cls._create_certification_user(
+            'c_manager_b', 'manager', cls.entity_b)
+        Scheme = cls.env['training.certification.scheme']
+        cls.sst = Scheme.create({'name': 'SST', 'level': '1', 'code': 'SST',
+                                 'validity_months': 24})
+        cls.asbestos = Scheme.create({
+            'name': 'Amiante sous-section 4', 'level': '1', 'code': 'SS4',
+            'requires_teaching_platform': True})
+        Type = cls.env['training.certificate.type']
+        cls.sst_type = Type.create({'name': 'Sauveteur secouriste du '
+                                    'travail', 'code': 'SST-1',
+                                    'scheme_id': cls.sst.id})
+        cls.asbestos_type = Type.create({
+            'name': 'Amiante s/s4-1 Opérateur de chantier',
+            'code': 'SS4-1', 'scheme_id': cls.asbestos.id})
+        Habilitation = cls.env['training.habilitation']
+        for entity in (cls.entity_a, cls.entity_b):
+            for scheme in (cls.sst, cls.asbestos):
+                Habilitation.create({
+                    'entity_id': entity.id, 'scheme_id': scheme.id,
+                    'date_from': '2026-01-01', 'date_to': '2028-12-31'})
+        cls.trainer.partner_id.write({
+            'lastname': 'Dupont', 'firstname': 'Stéphanie',
+            'birthdate_date': '1980-04-06',
+            'training_national_number': 'FP123456'})
+        cls.env['training.trainer.qualification'].create({
+            'trainer_id': cls.trainer.partner_id.id, 'scheme_id': cls.sst.id,
+            'date_from': '2026-01-01', 'date_to': '2027-12-31'})
+        cls.CertSession = cls.env['training.certification.session']
+
+    # sessions end on 15 June 2027 and are entered on 1 June
+    END = '2027-06-15'
+    TODAY = datetime.date(2027, 6, 1)
+
+    @classmethod
+    def _today(cls, day):
+        """Make ``day`` (a date) today for the certification sessions."""
+        return mock.patch.object(
+            type(cls.env['training.certification.session']), '_today',
+            return_value=day)
+
+    @classmethod
+    def _new_certification_session(cls, user, **vals):
+        values = {
+            'scheme_id': cls.sst.id, 'certificate_type_id': cls.sst_type.id,
+            'place_zip': '26800', 'place_city': 'Étoile-sur-Rhône',
+            'training_kind': 'initial', 'date_end': cls.END,
+        }
+        values.update(vals)
+        return cls.env['training.certification.session'].sudo(user).create(
+            values)
+
+    @classmethod
+    def _add_candidates(cls, session, user, *names):
+        """Candidates ``names`` ("Last First") born on 6 April 1977."""
+        Candidate = cls.env['training.certification.candidate'].sudo(user)
+        for name in names or ('Fabre Régine', 'Faure Myriam'):
+            lastname, firstname = name.split(' ', 1)
+            Candidate.create({
+                'session_id': session.id, 'lastname': lastname,
+                'firstname': firstname, 'birthdate': '1977-04-06'})
+        return session.candidate_ids
+
+    @classmethod
+    def _submitted_session(cls, user, trainer=None, **vals):
+        """A session checked with ``trainer`` (a user, the Trainer by
+        default), two candidates, submitted to the trainer."""
+        trainer = trainer or cls.trainer
+        with cls._today(cls.TODAY):
+            session = cls._new_certification_session(user, **vals)
+            session = session.sudo(user)
+            session.trainer_national_number = \
+                trainer.partner_id.training_national_number
+            session.action_check_trainer()
+            cls._add_candidates(session, user)
+            session.action_submit()
+        return session
+
+    @classmethod
+    def _create_certification_user(cls, login, role, entity):
+        user = cls._create_user(
+            login, 'group_training_session_certification_%s' % role)
+        user.certification_entity_id = entity
+        return user

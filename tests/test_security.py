@@ -172,7 +172,8 @@ class TestRoles(TrainingCase):
         groups = [self.env.ref('training_session.group_training_session_%s'
                                % role)
                   for role in ('user', 'manager', 'admin', 'trainer',
-                               'tutor', 'trainee')]
+                               'tutor', 'trainee', 'certification_delegate',
+                               'certification_manager')]
         models = self.env['ir.model'].search([
             ('model', '=like', 'training.%'), ('transient', '=', False)
         ]).filtered(lambda model: not self.env[model.model]._abstract)

@@ -40,6 +40,9 @@ cat <<MSG
     formateur        Trainer (portal)
     tuteur           Tutor (portal)
     stagiaire        Trainee (portal)
+    delegataire      Certification / Delegate (Institut Secours Prévention)
+    gestionnaire.certif  Certification / Manager (Institut Secours Prévention)
+    formateur.certif Trainer with back-office access (certification results)
 
   \`make stop\` stops PostgreSQL afterwards.
 
