@@ -38,3 +38,4 @@ from . import training_document_folder
 from . import training_certification_session
 from . import training_certification_candidate
 from . import training_certificate
+from . import ir_attachment

@@ -17,6 +17,8 @@ _logger = logging.getLogger(__name__)
 
 DELEGATE_GROUP = \
     'training_session.group_training_session_certification_delegate'
+MANAGER_GROUP = \
+    'training_session.group_training_session_certification_manager'
 TRAINER_GROUP = 'training_session.group_training_session_trainer'
 STATES = [
     ('draft', 'Entity entry'),
@@ -44,7 +46,8 @@ ENTRY_MONTHS_AFTER = 1
 DOWNLOAD_DAYS = 15
 ZIP_RE = re.compile(r'^\d{5}$')
 # set by the workflow buttons only, never written directly
-WORKFLOW_FIELDS = {'state', 'user_id', 'trainer_id', 'trainer_check',
+WORKFLOW_FIELDS = {'name', 'state', 'user_id', 'trainer_id',
+                   'trainer_check',
                    'generated_on', 'download_until', 'certificates_file',
                    'certificates_filename'}
 # how the trainer is looked for
@@ -57,6 +60,12 @@ ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
     'training_session_id'}
 # what the trainer writes, only while the session is in their hands
 TRAINER_FIELDS = {'return_comment'}
+
+
+def _literal(text):
+    """``text`` for an =ilike match of itself only: the LIKE wildcards
+    escaped."""
+    return re.sub(r'([\\%_])', r'\\\1', text.strip())
 
 
 def download_action(record, field, filename_field):
@@ -79,6 +88,10 @@ class TrainingCertificationSession(models.Model):
     _inherit = ['mail.thread', 'mail.activity.mixin']
     _description = 'Certification session'
     _order = 'date_end desc, id desc'
+    _sql_constraints = [
+        ('name_unique', 'UNIQUE (name)',
+         'The number of a certification session is unique.'),
+    ]
 
     name = fields.Char(
         string='Number',
@@ -329,7 +342,8 @@ class TrainingCertificationSession(models.Model):
                     session.certificate_type_id.display_name,
                     session.scheme_id.display_name))
 
-    @api.constrains('scheme_id', 'platform_id', 'entity_id')
+    @api.constrains('scheme_id', 'platform_id', 'entity_id', 'place_zip',
+                    'place_city')
     def _check_platform(self):
         for session in self:
             platform = session.platform_id
@@ -344,6 +358,12 @@ class TrainingCertificationSession(models.Model):
                 raise ValidationError(_(
                     '%s is not a teaching platform declared by %s.') % (
                     platform.display_name, session.entity_id.name))
+            if platform and (session.place_zip, session.place_city) != (
+                    platform.zip, platform.city):
+                # printed on the certificates: the platform's, nothing else
+                raise ValidationError(_(
+                    'The place of the session is its teaching platform: %s '
+                    '%s.') % (platform.zip or '', platform.city or ''))
 
     @api.constrains('place_zip')
     def _check_place_zip(self):
@@ -385,7 +405,8 @@ class TrainingCertificationSession(models.Model):
                 raise UserError(_(
                     'Your user has no certification entity: ask an '
                     'administrator to set it on your user.'))
-        if vals.get('name', _('New')) == _('New'):
+        if self.env.uid != SUPERUSER_ID or \
+                vals.get('name', _('New')) == _('New'):
             vals['name'] = self.env['ir.sequence'].sudo().next_by_code(
                 'training.certification.session') or _('New')
         session = super(TrainingCertificationSession, self).create(vals)
@@ -431,7 +452,9 @@ class TrainingCertificationSession(models.Model):
     @api.model
     def _today(self):
         """Today in the user's time zone, as a date."""
-        return fields.Date.from_string(fields.Date.context_today(self))
+        return fields.Date.from_string(fields.Date.context_today(
+            self.with_context(tz=self.env.context.get('tz') or
+                              self.env.user.tz or 'Europe/Paris')))
 
     @api.model
     def _now(self):
@@ -440,12 +463,23 @@ class TrainingCertificationSession(models.Model):
 
     @api.multi
     def _check_entity_user(self):
-        """Only the entity's delegates and managers act for the entity
-        (the record rules keep them to their entity's sessions)."""
-        if self.env.uid != SUPERUSER_ID and \
-                not self.env.user.has_group(DELEGATE_GROUP):
+        """Only the entity's delegates (for the sessions they declared) and
+        managers act for the entity. Checked session by session: the record
+        rules of another role (trainer) may give access to the record."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        user = self.env.user
+        if not user.has_group(DELEGATE_GROUP):
             raise AccessError(_(
                 'Only the delegates and managers of the entity can do this.'))
+        manager = user.has_group(MANAGER_GROUP)
+        foreign = self.sudo().filtered(lambda session: (
+            session.entity_id != user.certification_entity_id or
+            not manager and session.user_id != user))
+        if foreign:
+            raise AccessError(_(
+                'Only the delegate who declared %s or a manager of its '
+                'entity can do this.') % ', '.join(foreign.mapped('name')))
 
     @api.multi
     def _check_state(self, state):
@@ -558,8 +592,8 @@ class TrainingCertificationSession(models.Model):
         if self.trainer_lastname and self.trainer_firstname and \
                 self.trainer_birthdate:
             return Partner.search([
-                ('lastname', '=ilike', self.trainer_lastname.strip()),
-                ('firstname', '=ilike', self.trainer_firstname.strip()),
+                ('lastname', '=ilike', _literal(self.trainer_lastname)),
+                ('firstname', '=ilike', _literal(self.trainer_firstname)),
                 ('birthdate_date', '=', self.trainer_birthdate)])
         raise UserError(_(
             'Give the trainer\'s national number, or their last name, first '
@@ -649,8 +683,7 @@ class TrainingCertificationSession(models.Model):
                 lambda session: not session.candidate_ids):
             raise UserError(_(
                 'Add the candidates of %s first.') % session.name)
-        for session in self._without_habilitation():
-            raise UserError(session._entry_problem_text('no_habilitation'))
+        self._check_entry_window()
         self._check_trainer_qualified()
         self._write_workflow({'state': 'trainer_validation',
                               'return_comment': False})

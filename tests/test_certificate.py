@@ -373,3 +373,39 @@ class TestDeletion(CertificateCase):
             session.sudo().unlink()
         self.assertTrue(session.exists())
         self.assertTrue(session.sudo().certificate_ids)
+
+
+class TestCertificateFiles(CertificateCase):
+    """The PDFs are attachments: they follow the download's rules, not only
+    their record's (Odoo 11 ignores the field of an attachment)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCertificateFiles, cls).setUpClass()
+        cls.session = cls._generated_session(cls.delegate_a)
+        cls.files = cls.env['ir.attachment'].sudo().search([
+            ('res_model', 'in', ('training.certification.session',
+                                 'training.certificate')),
+            ('res_id', 'in', cls.session.ids + cls.session.sudo()
+             .certificate_ids.ids), ('res_field', '!=', False)])
+
+    def test_entity_reads_its_files_within_the_window(self):
+        self._at(GENERATED)
+        self.assertTrue(self.files.sudo(self.delegate_a).read(['datas']))
+        self._at(UNTIL + SECOND)
+        with self.assertRaises(UserError):
+            self.files.sudo(self.delegate_a).read(['datas'])
+
+    def test_trainer_and_other_entity_cannot_read_them(self):
+        self._at(GENERATED)
+        for user in (self.trainer, self.delegate_b, self.delegate_a2):
+            with self.assertRaises(AccessError):
+                self.files.sudo(user).read(['datas'])
+
+    def test_nobody_overwrites_or_deletes_them(self):
+        self._at(GENERATED)
+        for user in (self.delegate_a, self.manager_a):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.files[:1].sudo(user).write({'datas': b'Zm9yZ2Vk'})
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.files[:1].sudo(user).unlink()

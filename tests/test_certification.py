@@ -98,6 +98,26 @@ class TestCertificationEntry(CertificationCase):
         self.assertEqual(self._entry_on(datetime.date(2027, 7, 16)),
                          'too_late')
 
+    def test_number_is_drawn_never_chosen(self):
+        session = self._new_certification_session(
+            self.delegate_a, name='SC-FAUX')
+        self.assertNotEqual(session.name, 'SC-FAUX')
+        with self.assertRaises(UserError), self.cr.savepoint():
+            session.sudo(self.delegate_a).write({'name': 'SC-FAUX'})
+
+    def test_submission_within_the_window_only(self):
+        session = self._new_certification_session(self.delegate_a)
+        session = session.sudo(self.delegate_a)
+        session.trainer_national_number = 'FP123456'
+        session.action_check_trainer()
+        self._add_candidates(session, self.delegate_a)
+        with self._today(datetime.date(2027, 7, 16)), \
+                self.assertRaises(ValidationError), self.cr.savepoint():
+            session.action_submit()
+        with self._today(datetime.date(2027, 7, 15)):
+            session.action_submit()
+        self.assertEqual(session.state, 'trainer_validation')
+
     def test_changing_the_end_date_checks_the_window_again(self):
         session = self._new_certification_session(self.delegate_a)
         with self.assertRaises(ValidationError), self.cr.savepoint():
@@ -132,6 +152,9 @@ class TestCertificationEntry(CertificationCase):
         form._onchange_platform_id()
         self.assertEqual((form.place_zip, form.place_city),
                          ('26800', 'Étoile-sur-Rhône'))
+        # the place printed is the platform's, whatever is sent
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            session.write({'place_zip': '75001', 'place_city': 'Paris'})
 
     def test_place_postal_code_has_five_digits(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
@@ -177,6 +200,14 @@ class TestTrainerCheck(CertificationCase):
             trainer_lastname='DUPONT', trainer_firstname='stéphanie',
             trainer_birthdate='1980-04-06'), 'ok')
         self.assertEqual(self.session.trainer_id, self.trainer.partner_id)
+
+    def test_names_are_matched_literally(self):
+        self.assertEqual(self._check(
+            trainer_lastname='%', trainer_firstname='%',
+            trainer_birthdate='1980-04-06'), 'not_found')
+        self.assertEqual(self._check(
+            trainer_lastname='D_pont', trainer_firstname='Stéphanie',
+            trainer_birthdate='1980-04-06'), 'not_found')
 
     def test_search_needs_a_number_or_names_and_birth_date(self):
         with self.assertRaises(UserError):
@@ -437,6 +468,22 @@ class TestTrainerValidation(CertificationCase):
         for candidate, result in zip(self.as_trainer.candidate_ids,
                                      results):
             candidate.result = result
+
+    def test_trainer_who_is_another_entity_delegate_cannot_act_for_it(self):
+        # the trainer of entity A's session is a delegate of entity B too
+        self.trainer.write({
+            'groups_id': [(4, self.env.ref(
+                'training_session.'
+                'group_training_session_certification_manager').id)],
+            'certification_entity_id': self.entity_b.id})
+        self._record_results('pass', 'fail')
+        self.as_trainer.action_send_results()
+        for action in ('action_modify', 'action_download_certificates'):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                getattr(self.session.sudo(self.trainer), action)()
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.session.sudo(self.trainer).action_generate_certificates()
+        self.assertEqual(self.session.state, 'entity_validation')
 
     def test_trainer_records_results_and_sends_them(self):
         submitted = self.env.ref(
