@@ -422,9 +422,16 @@ class TrainingCertificationSession(models.Model):
                 {'scheme_id', 'date_end'}.intersection(vals):
             # the trainer is to check again
             vals = dict(vals, trainer_check=False, trainer_id=False)
+        previous_trainers = {session: session.trainer_id for session in self}
         result = super(TrainingCertificationSession, self).write(vals)
         if 'date_end' in vals:
             self._check_entry_window()
+            # the candidates' birth dates are checked against it
+            self.sudo().mapped('candidate_ids')._check_birthdate()
+        for session, previous in previous_trainers.items():
+            if previous and previous != session.trainer_id:
+                # a replaced trainer hears no more of the session
+                session.sudo().message_unsubscribe(partner_ids=previous.ids)
         return result
 
     @api.multi
@@ -655,9 +662,13 @@ class TrainingCertificationSession(models.Model):
         for session in self:
             people = session._find_trainer_people()
             code = session._trainer_check_code(people)
+            previous = session.trainer_id
             session._write_workflow({
                 'trainer_check': code,
                 'trainer_id': people.id if code == 'ok' else False})
+            if previous and previous != session.trainer_id:
+                # a replaced trainer hears no more of the session
+                session.sudo().message_unsubscribe(partner_ids=previous.ids)
         return True
 
     @api.multi
@@ -897,6 +908,7 @@ class TrainingCertificationSession(models.Model):
                          'certificates were generated %d days ago.',
                          len(sessions), DOWNLOAD_DAYS)
             sessions.unlink()
+            self.env['training.session.mail.schedule']._commit()
 
     @api.multi
     def _track_subtype(self, init_values):

@@ -560,6 +560,34 @@ class TestTrainerValidation(CertificationCase):
         self.assertIn('La date de fin est erronée.',
                       ' '.join(self.session.message_ids.mapped('body')))
 
+    def test_replaced_trainer_hears_no_more(self):
+        self.assertIn(self.trainer.partner_id, self.session.sudo()
+                      .message_follower_ids.mapped('partner_id'))
+        self.as_trainer.return_comment = 'Autre formateur prévu.'
+        self.as_trainer.action_return()
+        other = self._create_user('c_trainer_other',
+                                  'group_training_session_trainer')
+        other.partner_id.training_national_number = 'FP777'
+        self.env['training.trainer.qualification'].create({
+            'trainer_id': other.partner_id.id, 'scheme_id': self.sst.id,
+            'date_from': '2026-01-01'})
+        as_delegate = self.session.sudo(self.delegate_a)
+        as_delegate.trainer_national_number = 'FP777'
+        as_delegate.action_check_trainer()
+        as_delegate.action_submit()
+        followers = self.session.sudo().message_follower_ids.mapped(
+            'partner_id')
+        self.assertIn(other.partner_id, followers)
+        self.assertNotIn(self.trainer.partner_id, followers)
+
+    def test_candidates_born_before_a_moved_end_date(self):
+        self.as_trainer.return_comment = 'Date de fin à corriger.'
+        self.as_trainer.action_return()
+        candidate = self.session.sudo().candidate_ids[:1]
+        candidate.birthdate = '2027-06-10'
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.session.sudo(self.delegate_a).date_end = '2027-06-05'
+
     def test_entity_modifies_the_session_which_goes_to_the_trainer(self):
         as_delegate = self.session.sudo(self.delegate_a)
         with self.assertRaises(UserError):
