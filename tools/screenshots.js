@@ -112,5 +112,25 @@ async function shot(page, url, file, waitFor) {
   await page.keyboard.press('Escape');
   const slots = 'action=training_session.training_slot_action&model=training.slot';
   await shot(page, `/web#${slots}&view_type=calendar`, 'planning-calendar.png', '.o_calendar_view');
+  // certification: the delegate's session being entered, its candidates
+  const delegate = await browser.newPage({
+    viewport: { width: 1400, height: 860 }, timezoneId: 'Europe/Paris', locale: 'fr-FR' });
+  await login(delegate, 'delegataire');
+  const entry = await delegate.evaluate(async () => {
+    const r = await fetch('/web/dataset/call_kw', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: {
+        model: 'ir.model.data', method: 'xmlid_to_res_id',
+        args: ['training_session.training_certification_session_draft_demo'], kwargs: {} } }),
+    });
+    return (await r.json()).result;
+  });
+  const certifications = 'action=training_session.training_certification_session_action&model=training.certification.session';
+  await delegate.goto(`${BASE}/web#id=${entry}&${certifications}&view_type=form`);
+  await delegate.waitForSelector('.o_form_view', { timeout: 60000 });
+  await delegate.click('.o_notebook .nav-tabs a:has-text("Candidats")');
+  await delegate.waitForTimeout(1000);
+  await delegate.screenshot({ path: `${OUT}/certification-session.png` });
+  console.log(`${OUT}/certification-session.png`);
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });
