@@ -229,8 +229,10 @@ class TrainingCertificationSession(models.Model):
         string='Training session',
         ondelete='set null',
         groups=TRAINING_USER_GROUP,
-        help='The training session certified: its registered participants '
-             'can be added as candidates.',
+        domain="[('certification_id', '=', scheme_id)]",
+        help='The training session certified (one leading to the same '
+             'certification): its registered participants can be added as '
+             'candidates.',
     )
     return_comment = fields.Text(
         string='Comment to the entity',
@@ -364,6 +366,17 @@ class TrainingCertificationSession(models.Model):
                 raise ValidationError(_(
                     'The place of the session is its teaching platform: %s '
                     '%s.') % (platform.zip or '', platform.city or ''))
+
+    @api.constrains('training_session_id', 'scheme_id')
+    def _check_training_session(self):
+        for session in self.sudo().filtered('training_session_id'):
+            if session.training_session_id.certification_id != \
+                    session.scheme_id:
+                raise ValidationError(_(
+                    'The training session %s does not lead to the '
+                    'certification %s.') % (
+                    session.training_session_id.display_name,
+                    session.scheme_id.display_name))
 
     @api.constrains('place_zip')
     def _check_place_zip(self):

@@ -619,7 +619,8 @@ class TestTrainingSessionLink(CertificationCase):
             'c_delegate_training', 'delegate', cls.entity_a)
         cls.both.groups_id |= cls.env.ref(
             'training_session.group_training_session_user')
-        cls.training = cls._session_with_slot(name='SST initial')
+        cls.training = cls._session_with_slot(
+            name='SST initial', certification_id=cls.sst.id)
         for lastname, firstname, birthdate, state in (
                 ('Lambert', 'hugo', '1990-05-04', 'confirmed'),
                 ('Roux', 'Camille', '1988-11-30', 'confirmed'),
@@ -641,6 +642,12 @@ class TestTrainingSessionLink(CertificationCase):
         self.addCleanup(patcher.stop)
         self.session = self._new_certification_session(
             self.both, training_session_id=self.training.id)
+
+    def test_only_a_training_session_of_the_same_certification(self):
+        other = self._session_with_slot(name='Gestes et postures')
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self._new_certification_session(
+                self.both, training_session_id=other.id)
 
     def test_registered_participants_added_once(self):
         self._add_candidates(self.session, self.both, 'Roux Camille')
