@@ -13,6 +13,10 @@ from .training_registration import TRAINING_USER_GROUP
 
 ACTIVITY_NUMBER_RE = re.compile(r'^\d{11}$')
 PHONE_FIELDS = ('phone', 'mobile')
+# what a trainee changes of their own data on the portal (manual 004)
+PORTAL_FIELDS = ('lastname', 'firstname', 'email', 'phone', 'mobile',
+                 'street', 'street2', 'zip', 'city')
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 # trainee records: what the manual 004 requires, and how names are written
 TRAINEE_REQUIRED = ('title', 'lastname', 'firstname')
 
@@ -235,6 +239,24 @@ class ResPartner(models.Model):
                     vals['name'] = ' '.join(filter(None, (lastname,
                                                           firstname)))
         return vals
+
+    @api.multi
+    def portal_update_personal_data(self, values):
+        """The user's own personal data, from the portal (manual 004):
+        only the fields of the form, with the back office's validation
+        (names required, phone numbers checked and formatted), saved at
+        once."""
+        self.ensure_one()
+        if self != self.env.user.partner_id:
+            raise AccessError(_('You can only change your own personal '
+                                'data.'))
+        vals = {name: (values.get(name) or '').strip() or False
+                for name in PORTAL_FIELDS if name in values}
+        if vals.get('email') and not EMAIL_RE.match(vals['email']):
+            raise ValidationError(_('"%s" is not a valid e-mail address.')
+                                  % vals['email'])
+        # portal users may not write contacts: this method is the door
+        return self.sudo().write(vals)
 
     @api.model
     def create(self, vals):

@@ -370,6 +370,15 @@ class TrainingRegistration(models.Model):
         return calendar
 
     @api.multi
+    def ics_sequence_file(self, sequence):
+        """One sequence of the trainee's planning as an .ics file (the
+        portal's download per sequence)."""
+        self.ensure_one()
+        calendar = self._ics_calendar('PUBLISH')
+        calendar.add_component(self._ics_event(sequence))
+        return calendar.to_ical()
+
+    @api.multi
     def action_download_ics(self):
         """The trainee's planning as one .ics file: one event per sequence
         (pre-work included, cancelled sequences left out)."""

@@ -2,7 +2,7 @@
 import datetime
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .training_calendar_invitation import SLOT_EVENT_FIELDS
 
@@ -283,6 +283,39 @@ class TrainingSlot(models.Model):
         if SLOT_EVENT_FIELDS.intersection(vals):
             (sequences | self.mapped('sequence_id'))._notify_calendar()
         return result
+
+    @api.multi
+    def portal_can_record(self):
+        """Whether the user teaches this slot: its trainers, co-trainer
+        and the session's trainers record its attendance."""
+        self.ensure_one()
+        slot = self.sudo()
+        teachers = slot.trainer_ids | slot.cotrainer_id | \
+            slot.sequence_id.session_id.trainer_ids
+        return self.env.user.partner_id in teachers
+
+    @api.multi
+    def portal_record_attendance(self, lines):
+        """The trainer's attendance of this slot from the portal: ``lines``
+        {attendance id: (state, comment)}, only this slot's lines, written
+        as the user (record rules and the tutors' lock apply)."""
+        self.ensure_one()
+        self.check_access_rule('read')
+        if not self.portal_can_record():
+            raise AccessError(_('Only the trainers of this slot record its '
+                                'attendance.'))
+        attendances = self.attendance_ids.filtered(
+            lambda att: att.id in lines)
+        if set(lines) - set(attendances.ids):
+            raise AccessError(_('These attendance lines are not of this '
+                                'slot.'))
+        for attendance in attendances:
+            state, comment = lines[attendance.id]
+            comment = (comment or '').strip() or False
+            if (attendance.state, attendance.comment or False) != (
+                    state, comment):
+                attendance.write({'state': state, 'comment': comment})
+        return True
 
     @api.multi
     def _drop_attendances(self):

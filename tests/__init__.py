@@ -5,3 +5,4 @@ from . import test_planning
 from . import test_security
 from . import test_session
 from . import test_calendar_invitation
+from . import test_portal

@@ -1,0 +1,232 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..models.res_partner import PORTAL_FIELDS
+from ..models.training_registration import REGISTERED_STATES
+
+# what a trainer records per trainee of a slot
+ATTENDANCE_CHOICES = ('todo', 'present', 'absent', 'excused')
+
+
+class TrainingPortal(CustomerPortal):
+    """The trainees' and trainers' pages under /my (issue 7, manual 004):
+    each record is checked against the caller (record rules) before it is
+    shown, and shown with sudo only then."""
+
+    def _prepare_portal_layout_values(self):
+        values = super(TrainingPortal, self)._prepare_portal_layout_values()
+        values.update({
+            'training_registration_count': request.env[
+                'training.registration'].search_count(
+                self._registration_domain()),
+            'training_slot_count': request.env['training.slot'].search_count(
+                self._teaching_domain()),
+        })
+        return values
+
+    # ------------------------------------------------------------ access
+    @staticmethod
+    def _check_access(model, record_id):
+        """``record_id`` of ``model`` if the caller may read it (record
+        rules), as sudo for the display; AccessError otherwise."""
+        record = request.env[model].browse(record_id)
+        if not record.exists():
+            raise AccessError(_('This record does not exist.'))
+        record.check_access_rights('read')
+        record.check_access_rule('read')
+        return record.sudo()
+
+    @staticmethod
+    def _registration_domain():
+        return [('partner_id', '=', request.env.user.partner_id.id),
+                ('state', '!=', 'cancelled')]
+
+    @staticmethod
+    def _teaching_domain():
+        partner = request.env.user.partner_id
+        if not request.env['training.slot'].check_access_rights(
+                'read', raise_exception=False):
+            return [('id', '=', 0)]
+        return ['|', '|', ('trainer_ids', 'in', partner.ids),
+                ('cotrainer_id', '=', partner.id),
+                ('sequence_id.session_id.trainer_ids', 'in', partner.ids)]
+
+    # ---------------------------------------------------------- trainees
+    @http.route('/my/training', type='http', auth='user', website=True)
+    def portal_my_training(self, **kw):
+        values = self._prepare_portal_layout_values()
+        registrations = request.env['training.registration'].search(
+            self._registration_domain(), order='session_date_start desc')
+        values.update({
+            'page_name': 'training',
+            'registrations': registrations.sudo(),
+        })
+        return request.render('training_session.portal_my_training', values)
+
+    @http.route('/my/training/registration/<int:registration_id>',
+                type='http', auth='user', website=True)
+    def portal_my_registration(self, registration_id, **kw):
+        try:
+            registration = self._check_access(
+                'training.registration', registration_id)
+        except AccessError:
+            return request.redirect('/my')
+        values = self._prepare_portal_layout_values()
+        values.update({
+            'page_name': 'training_registration',
+            'registration': registration,
+            'sequences': registration.session_id.sequence_ids.filtered(
+                lambda seq: seq.status != 'cancelled'),
+            'attendances': registration.attendance_ids.sorted('date_start'),
+            'is_registered': registration.state in REGISTERED_STATES,
+        })
+        return request.render('training_session.portal_my_registration',
+                              values)
+
+    @http.route('/my/training/registration/<int:registration_id>'
+                '/sequence/<int:sequence_id>.ics',
+                type='http', auth='user', website=True)
+    def portal_sequence_ics(self, registration_id, sequence_id, **kw):
+        """One sequence of the trainee's planning as an .ics file."""
+        try:
+            registration = self._check_access(
+                'training.registration', registration_id)
+        except AccessError:
+            return request.redirect('/my')
+        sequence = registration.session_id.sequence_ids.filtered(
+            lambda seq: seq.id == sequence_id and seq.date_start and
+            seq.status != 'cancelled')
+        if not sequence or registration.state not in REGISTERED_STATES:
+            return request.redirect('/my/training')
+        data = registration.ics_sequence_file(sequence)
+        return request.make_response(data, headers=[
+            ('Content-Type', 'text/calendar; charset=utf-8'),
+            ('Content-Disposition', 'attachment; filename="%s-%d.ics"' % (
+                registration.session_id.code, sequence.id))])
+
+    @http.route('/my/training/registration/<int:registration_id>'
+                '/document/<int:attachment_id>',
+                type='http', auth='user', website=True)
+    def portal_registration_document(self, registration_id, attachment_id,
+                                     **kw):
+        """A document of the trainee's registration (the convocation)."""
+        try:
+            registration = self._check_access(
+                'training.registration', registration_id)
+        except AccessError:
+            return request.redirect('/my')
+        document = registration.document_ids.filtered(
+            lambda doc: doc.id == attachment_id)
+        if not document:
+            return request.redirect('/my/training')
+        return request.make_response(
+            base64.b64decode(document.datas or b''), headers=[
+                ('Content-Type', document.mimetype or
+                 'application/octet-stream'),
+                ('Content-Disposition', 'attachment; filename="%s"' % (
+                    document.datas_fname or document.name).replace('"', ''))])
+
+    @http.route('/my/training/registration/<int:registration_id>'
+                '/certificate', type='http', auth='user', website=True)
+    def portal_attendance_certificate(self, registration_id, **kw):
+        """The certificate of attendance, once the session is done."""
+        try:
+            registration = self._check_access(
+                'training.registration', registration_id)
+        except AccessError:
+            return request.redirect('/my')
+        if registration.state != 'done':
+            return request.redirect('/my/training')
+        pdf = request.env.ref(
+            'training_session.action_report_attendance_certificate'
+        ).sudo().render_qweb_pdf(registration.ids)[0]
+        return request.make_response(pdf, headers=[
+            ('Content-Type', 'application/pdf'),
+            ('Content-Disposition', 'attachment; filename="%s.pdf"' %
+             registration.session_id.code)])
+
+    @http.route('/my/training/profile', type='http', auth='user',
+                website=True, methods=['GET', 'POST'])
+    def portal_training_profile(self, **post):
+        """The trainee's own personal data, saved at once (manual 004),
+        with the back office's checks; an error keeps what was typed."""
+        partner = request.env.user.partner_id
+        values = self._prepare_portal_layout_values()
+        values.update({'page_name': 'training_profile', 'error': False,
+                       'saved': bool(post.get('saved'))})
+        form = {name: partner[name] or '' for name in PORTAL_FIELDS}
+        if request.httprequest.method == 'POST':
+            form.update({name: post.get(name, '') for name in PORTAL_FIELDS})
+            try:
+                with request.env.cr.savepoint():
+                    partner.portal_update_personal_data(form)
+            except (UserError, ValidationError) as error:
+                values['error'] = error.name
+            else:
+                return request.redirect('/my/training/profile?saved=1')
+        values['form'] = form
+        return request.render('training_session.portal_training_profile',
+                              values)
+
+    # ---------------------------------------------------------- trainers
+    @http.route('/my/training/teaching', type='http', auth='user',
+                website=True)
+    def portal_my_teaching(self, **kw):
+        """The slots the trainer teaches, upcoming first."""
+        values = self._prepare_portal_layout_values()
+        now = fields.Datetime.now()
+        Slot = request.env['training.slot']
+        domain = self._teaching_domain()
+        values.update({
+            'page_name': 'training_teaching',
+            'upcoming': Slot.search(domain + [('date_end', '>=', now)],
+                                    order='date_start').sudo(),
+            'past': Slot.search(domain + [('date_end', '<', now)],
+                                order='date_start desc', limit=50).sudo(),
+        })
+        return request.render('training_session.portal_my_teaching', values)
+
+    @http.route('/my/training/slot/<int:slot_id>', type='http',
+                auth='user', website=True, methods=['GET', 'POST'])
+    def portal_slot(self, slot_id, **post):
+        """A slot taught by the trainer: its trainees, the trainer file,
+        and the attendance to record (present, absent, excused and a
+        comment for the trainee)."""
+        try:
+            slot = self._check_access('training.slot', slot_id)
+        except AccessError:
+            return request.redirect('/my')
+        values = self._prepare_portal_layout_values()
+        values.update({'page_name': 'training_slot', 'error': False,
+                       'saved': bool(post.get('saved'))})
+        if request.httprequest.method == 'POST':
+            lines = {}
+            for attendance in slot.attendance_ids:
+                state = post.get('state_%d' % attendance.id)
+                if state in ATTENDANCE_CHOICES:
+                    lines[attendance.id] = (
+                        state, post.get('comment_%d' % attendance.id, ''))
+            try:
+                with request.env.cr.savepoint():
+                    request.env['training.slot'].browse(
+                        slot.id).portal_record_attendance(lines)
+            except (AccessError, UserError, ValidationError) as error:
+                values['error'] = error.name
+            else:
+                return request.redirect(
+                    '/my/training/slot/%d?saved=1' % slot.id)
+        values.update({
+            'slot': slot,
+            'attendances': slot.attendance_ids.sorted(
+                lambda att: att.partner_id.name or ''),
+            'can_record': request.env['training.slot'].browse(
+                slot.id).portal_can_record(),
+        })
+        return request.render('training_session.portal_training_slot',
+                              values)

@@ -1,0 +1,106 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import icalendar
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .common import TrainingCase
+
+
+class TestPortalData(TrainingCase):
+    """What the portal pages do, as the trainees and trainers themselves:
+    their own data only (manual 004, issue 7)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestPortalData, cls).setUpClass()
+        cls.trainee.partner_id.write({
+            'is_trainee': True, 'lastname': 'Lambert', 'firstname': 'Hugo',
+            'title': cls.env.ref('base.res_partner_title_mister').id})
+        cls.other = cls._create_user(
+            't_trainee_other', 'group_training_session_trainee', portal=True)
+        cls.session = cls._session_with_slot(
+            name='Bureautique', publication_state='published',
+            trainer_ids=[(6, 0, cls.trainer.partner_id.ids)])
+        cls.reg = cls.Registration.create({
+            'session_id': cls.session.id, 'state': 'confirmed',
+            'partner_id': cls.trainee.partner_id.id})
+        cls.other_reg = cls.Registration.create({
+            'session_id': cls.session.id, 'state': 'confirmed',
+            'partner_id': cls.other.partner_id.id})
+        cls.slot = cls.session.slot_ids
+
+    def test_trainee_saves_personal_data_with_the_same_checks(self):
+        partner = self.trainee.partner_id.sudo(self.trainee)
+        partner.portal_update_personal_data(
+            {'phone': '0612345678', 'lastname': 'lambert-roux',
+             'firstname': 'hugo', 'city': 'Lyon'})
+        self.assertEqual(self.trainee.partner_id.phone, '06 12 34 56 78')
+        self.assertEqual(self.trainee.partner_id.name, 'LAMBERT-ROUX Hugo')
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            partner.portal_update_personal_data({'phone': '12'})
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            partner.portal_update_personal_data({'lastname': ''})
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            partner.portal_update_personal_data({'email': 'hugo@'})
+        self.assertEqual(self.trainee.partner_id.phone, '06 12 34 56 78')
+        # only the form's fields
+        partner.portal_update_personal_data({'is_trainee': False,
+                                             'city': 'Lyon 3e'})
+        self.assertTrue(self.trainee.partner_id.is_trainee)
+
+    def test_nobody_else_s_data(self):
+        with self.assertRaises(AccessError):
+            self.other.partner_id.sudo(self.trainee) \
+                .portal_update_personal_data({'phone': '0612345678'})
+
+    def test_trainee_reads_own_registration_only(self):
+        own = self.reg.sudo(self.trainee)
+        own.check_access_rule('read')
+        with self.assertRaises(AccessError):
+            self.other_reg.sudo(self.trainee).check_access_rule('read')
+
+    def test_ics_of_one_sequence(self):
+        sequence = self.session.sequence_ids
+        calendar = icalendar.Calendar.from_ical(
+            self.reg.ics_sequence_file(sequence))
+        self.assertEqual(calendar['METHOD'], 'PUBLISH')
+        events = calendar.walk('VEVENT')
+        self.assertEqual(len(events), 1)
+        self.assertEqual(str(events[0]['UID']), self.reg._ics_uid(sequence))
+
+    def test_trainer_records_attendance_of_their_slot(self):
+        slot = self.slot.sudo(self.trainer)
+        self.assertTrue(slot.portal_can_record())
+        lines = {att.id: ('present', ' Très bonne participation ')
+                 for att in self.slot.attendance_ids}
+        slot.portal_record_attendance(lines)
+        self.assertEqual(set(self.slot.attendance_ids.mapped('state')),
+                         {'present'})
+        self.assertEqual(self.slot.attendance_ids[0].comment,
+                         'Très bonne participation')
+
+    def test_trainer_of_another_slot_is_refused(self):
+        other_session = self._session_with_slot(
+            name='Autre', publication_state='published')
+        other_slot = other_session.slot_ids
+        with self.assertRaises(AccessError):
+            other_slot.sudo(self.trainer).portal_record_attendance({})
+        # lines of another slot through this slot
+        foreign = self.Registration.create({
+            'session_id': other_session.id, 'state': 'confirmed',
+            'partner_id': self.Partner.create({'name': 'Zoé Autre'}).id})
+        with self.assertRaises(AccessError):
+            self.slot.sudo(self.trainer).portal_record_attendance(
+                {foreign.attendance_ids.id: ('absent', '')})
+        # trainees and tutors do not record
+        with self.assertRaises(AccessError):
+            self.slot.sudo(self.trainee).portal_record_attendance(
+                {self.reg.attendance_ids.id: ('present', '')})
+
+    def test_validated_attendance_stays(self):
+        attendance = self.reg.attendance_ids
+        attendance.write({'state': 'present'})
+        attendance.action_validate()
+        with self.assertRaises(UserError):
+            self.slot.sudo(self.trainer).portal_record_attendance(
+                {attendance.id: ('absent', '')})
