@@ -156,7 +156,9 @@ class TrainingPortal(CustomerPortal):
     def portal_training_profile(self, **post):
         """The trainee's own personal data, saved at once (manual 004),
         with the back office's checks; an error keeps what was typed."""
-        partner = request.env.user.partner_id
+        # env.user is a superuser record in Odoo 11: the partner as the user
+        partner = request.env['res.partner'].browse(
+            request.env.user.partner_id.id)
         values = self._prepare_portal_layout_values()
         values.update({'page_name': 'training_profile', 'error': False,
                        'saved': bool(post.get('saved'))})

@@ -255,6 +255,13 @@ class ResPartner(models.Model):
         if vals.get('email') and not EMAIL_RE.match(vals['email']):
             raise ValidationError(_('"%s" is not a valid e-mail address.')
                                   % vals['email'])
+        for name in ('lastname', 'firstname'):
+            if name in vals and not vals[name]:
+                raise ValidationError(_('%s is required.') % self._fields[
+                    name].get_description(self.env)['string'])
+        # the trainees' formats, whatever the record says
+        vals = self._normalise_trainee(dict(vals, is_trainee=True))
+        vals.pop('is_trainee')
         # portal users may not write contacts: this method is the door
         return self.sudo().write(vals)
 

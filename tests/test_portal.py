@@ -48,6 +48,15 @@ class TestPortalData(TrainingCase):
                                              'city': 'Lyon 3e'})
         self.assertTrue(self.trainee.partner_id.is_trainee)
 
+    def test_same_checks_for_a_portal_user_not_flagged_trainee(self):
+        self.other.partner_id.write({'lastname': 'Petit',
+                                     'firstname': 'Léa'})
+        partner = self.other.partner_id.sudo(self.other)
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            partner.portal_update_personal_data({'phone': '12'})
+        partner.portal_update_personal_data({'mobile': '0612345678'})
+        self.assertEqual(self.other.partner_id.mobile, '06 12 34 56 78')
+
     def test_nobody_else_s_data(self):
         with self.assertRaises(AccessError):
             self.other.partner_id.sudo(self.trainee) \
