@@ -27,8 +27,19 @@ class TrainingPortal(CustomerPortal):
                 self._registration_domain()),
             'training_slot_count': request.env['training.slot'].search_count(
                 self._teaching_domain()),
+            'training_tutoring_count': request.env[
+                'training.slot'].search_count(self._tutoring_domain()),
         })
         return values
+
+    @staticmethod
+    def _tutoring_domain():
+        user = request.env.user
+        if not user.has_group(
+                'training_session.group_training_session_tutor'):
+            return [('id', '=', 0)]
+        return [('sequence_id.session_id.tutor_ids', 'in',
+                 user.partner_id.ids)]
 
     # ------------------------------------------------------------ access
     @staticmethod
@@ -177,16 +188,20 @@ class TrainingPortal(CustomerPortal):
                               values)
 
     # ---------------------------------------------------------- trainers
-    @http.route('/my/training/teaching', type='http', auth='user',
-                website=True)
+    @http.route(['/my/training/teaching', '/my/training/tutoring'],
+                type='http', auth='user', website=True)
     def portal_my_teaching(self, **kw):
-        """The slots the trainer teaches, upcoming first."""
+        """The slots the trainer teaches, or those of the sessions the
+        tutor follows, upcoming first."""
         values = self._prepare_portal_layout_values()
         now = fields.Datetime.now()
         Slot = request.env['training.slot']
-        domain = self._teaching_domain()
+        tutoring = request.httprequest.path.endswith('/tutoring')
+        domain = self._tutoring_domain() if tutoring \
+            else self._teaching_domain()
         values.update({
             'page_name': 'training_teaching',
+            'tutoring': tutoring,
             'upcoming': Slot.search(domain + [('date_end', '>=', now)],
                                     order='date_start').sudo(),
             'past': Slot.search(domain + [('date_end', '<', now)],
@@ -207,7 +222,17 @@ class TrainingPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({'page_name': 'training_slot', 'error': False,
                        'saved': bool(post.get('saved'))})
-        if request.httprequest.method == 'POST':
+        as_user = request.env['training.slot'].browse(slot.id)
+        if request.httprequest.method == 'POST' and post.get('validate'):
+            try:
+                with request.env.cr.savepoint():
+                    as_user.portal_validate_attendance()
+            except (AccessError, UserError, ValidationError) as error:
+                values['error'] = error.name
+            else:
+                return request.redirect(
+                    '/my/training/slot/%d?saved=1' % slot.id)
+        elif request.httprequest.method == 'POST':
             lines = {}
             for attendance in slot.attendance_ids:
                 state = post.get('state_%d' % attendance.id)
@@ -216,8 +241,7 @@ class TrainingPortal(CustomerPortal):
                         state, post.get('comment_%d' % attendance.id, ''))
             try:
                 with request.env.cr.savepoint():
-                    request.env['training.slot'].browse(
-                        slot.id).portal_record_attendance(lines)
+                    as_user.portal_record_attendance(lines)
             except (AccessError, UserError, ValidationError) as error:
                 values['error'] = error.name
             else:
@@ -227,8 +251,8 @@ class TrainingPortal(CustomerPortal):
             'slot': slot,
             'attendances': slot.attendance_ids.sorted(
                 lambda att: att.partner_id.name or ''),
-            'can_record': request.env['training.slot'].browse(
-                slot.id).portal_can_record(),
+            'can_record': as_user.portal_can_record(),
+            'can_validate': as_user.portal_can_validate(),
         })
         return request.render('training_session.portal_training_slot',
                               values)

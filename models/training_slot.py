@@ -295,6 +295,29 @@ class TrainingSlot(models.Model):
         return self.env.user.partner_id in teachers
 
     @api.multi
+    def portal_can_validate(self):
+        """Whether the user is a tutor of this slot's session."""
+        self.ensure_one()
+        return self.env.user.has_group(
+            'training_session.group_training_session_tutor') and \
+            self.env.user.partner_id in \
+            self.sudo().sequence_id.session_id.tutor_ids
+
+    @api.multi
+    def portal_validate_attendance(self):
+        """The tutor's validation from the portal (manual 004): the
+        recorded lines of this slot not validated yet, as the user."""
+        self.ensure_one()
+        self.check_access_rule('read')
+        if not self.portal_can_validate():
+            raise AccessError(_('Only the tutors of this session validate '
+                                'its attendance.'))
+        lines = self.attendance_ids.filtered(
+            lambda att: not att.validated_on and att.state != 'todo')
+        lines.action_validate()
+        return lines
+
+    @api.multi
     def portal_record_attendance(self, lines):
         """The trainer's attendance of this slot from the portal: ``lines``
         {attendance id: (state, comment)}, only this slot's lines, written

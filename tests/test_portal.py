@@ -113,3 +113,21 @@ class TestPortalData(TrainingCase):
         with self.assertRaises(UserError):
             self.slot.sudo(self.trainer).portal_record_attendance(
                 {attendance.id: ('absent', '')})
+
+    def test_tutor_validates_the_recorded_lines(self):
+        self.session.tutor_ids = self.tutor.partner_id
+        self.reg.attendance_ids.write({'state': 'present'})
+        slot = self.slot.sudo(self.tutor)
+        self.assertTrue(slot.portal_can_validate())
+        self.assertFalse(slot.portal_can_record())
+        validated = slot.portal_validate_attendance()
+        self.assertEqual(validated, self.reg.attendance_ids)
+        self.assertEqual(self.reg.attendance_ids.validated_by_id,
+                         self.tutor)
+        # the line not recorded yet waits
+        self.assertFalse(self.other_reg.attendance_ids.validated_on)
+
+    def test_only_the_session_s_tutors_validate(self):
+        for user in (self.tutor, self.trainer, self.trainee):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.slot.sudo(user).portal_validate_attendance()
