@@ -162,6 +162,34 @@ class TrainingPortal(CustomerPortal):
             ('Content-Disposition', 'attachment; filename="%s.pdf"' %
              registration.session_id.code)])
 
+    @http.route('/my/training/catalogue', type='http', auth='user',
+                website=True, methods=['GET', 'POST'])
+    def portal_training_catalogue(self, **post):
+        """The published sessions the user may see (populations), with a
+        registration request per session; the back office confirms."""
+        values = self._prepare_portal_layout_values()
+        values.update({'page_name': 'training_catalogue', 'error': False,
+                       'requested': bool(post.get('requested'))})
+        if request.httprequest.method == 'POST' and \
+                post.get('session_id', '').isdigit():
+            session = request.env['training.session'].browse(
+                int(post['session_id']))
+            try:
+                with request.env.cr.savepoint():
+                    session.portal_request_registration()
+            except (AccessError, UserError, ValidationError) as error:
+                values['error'] = error.name
+            else:
+                return request.redirect('/my/training/catalogue?requested=1')
+        sessions = request.env['training.session'].portal_catalogue()
+        asked = request.env['training.registration'].sudo().search([
+            ('session_id', 'in', sessions.ids),
+            ('partner_id', '=', request.env.user.partner_id.id)]).mapped(
+            'session_id')
+        values.update({'sessions': sessions, 'asked': asked})
+        return request.render('training_session.portal_training_catalogue',
+                              values)
+
     @http.route('/my/training/profile', type='http', auth='user',
                 website=True, methods=['GET', 'POST'])
     def portal_training_profile(self, **post):

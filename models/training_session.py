@@ -5,7 +5,7 @@ import re
 import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
 from .training_mail_setting_mixin import SETTING_FIELDS
@@ -684,6 +684,44 @@ class TrainingSession(models.Model):
         return super(TrainingSession, self)._track_subtype(init_values)
 
     # ------------------------------------------------------------ planning
+    # ------------------------------------------------------------ portal
+    @api.model
+    def _portal_catalogue_domain(self):
+        """The sessions a user may see in the portal's catalogue: published
+        (never drafts), not started, not cancelled or done, and open to
+        everyone or to one of the user's populations."""
+        return [('publication_state', '=', 'published'),
+                ('state', 'in', ('created', 'confirmed')),
+                ('date_start', '>', fields.Datetime.now()),
+                '|', ('population_ids', '=', False),
+                ('population_ids.user_ids', 'in', [self.env.uid])]
+
+    @api.model
+    def portal_catalogue(self):
+        return self.sudo().search(self._portal_catalogue_domain(),
+                                  order='date_start')
+
+    @api.multi
+    def portal_request_registration(self):
+        """The user's registration request to this catalogue session: a
+        request the back office confirms."""
+        self.ensure_one()
+        if not self.sudo().search_count(self._portal_catalogue_domain() + [
+                ('id', '=', self.id)]):
+            raise AccessError(_('This session is not in your catalogue.'))
+        partner = self.env.user.partner_id
+        Registration = self.env['training.registration'].sudo()
+        if Registration.search_count([('session_id', '=', self.id),
+                                      ('partner_id', '=', partner.id)]):
+            raise UserError(_('You already asked to attend %s.') %
+                            self.sudo().display_name)
+        registration = Registration.create({
+            'session_id': self.id, 'partner_id': partner.id,
+            'state': 'draft'})
+        registration.message_post(body=_(
+            'Registration request made on the portal.'))
+        return registration
+
     @api.multi
     def _live_sequences(self):
         """{session id: its sequences that are not cancelled and have

@@ -131,3 +131,44 @@ class TestPortalData(TrainingCase):
         for user in (self.tutor, self.trainer, self.trainee):
             with self.assertRaises(AccessError), self.cr.savepoint():
                 self.slot.sudo(user).portal_validate_attendance()
+
+
+class TestPortalCatalogue(TrainingCase):
+    """The portal's catalogue: published sessions the user may see, never
+    drafts; a request the back office confirms."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestPortalCatalogue, cls).setUpClass()
+        cls.open = cls._session_with_slot(name='Ouverte',
+                                          publication_state='published')
+        cls.draft = cls._session_with_slot(name='Brouillon')
+        cls.population = cls.env['training.population'].create({
+            'name': 'Managers', 'user_ids': [(6, 0, cls.user.ids)]})
+        cls.restricted = cls._session_with_slot(
+            name='Réservée', publication_state='published',
+            population_ids=[(6, 0, cls.population.ids)])
+
+    def test_catalogue_shows_published_sessions_of_the_user(self):
+        seen = self.Session.sudo(self.trainee).portal_catalogue()
+        self.assertIn(self.open, seen)
+        self.assertNotIn(self.draft, seen)
+        self.assertNotIn(self.restricted, seen)
+        self.population.user_ids |= self.trainee
+        self.assertIn(self.restricted,
+                      self.Session.sudo(self.trainee).portal_catalogue())
+
+    def test_request_is_a_draft_registration_once(self):
+        registration = self.open.sudo(self.trainee) \
+            .portal_request_registration()
+        self.assertEqual(registration.state, 'draft')
+        self.assertEqual(registration.partner_id, self.trainee.partner_id)
+        with self.assertRaises(UserError), self.cr.savepoint():
+            self.open.sudo(self.trainee).portal_request_registration()
+
+    def test_no_request_outside_the_catalogue(self):
+        for session in (self.draft, self.restricted):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                session.sudo(self.trainee).portal_request_registration()
+        self.assertFalse(self.Registration.search(
+            [('partner_id', '=', self.trainee.partner_id.id)]))
