@@ -29,6 +29,11 @@ class TrainingPortal(CustomerPortal):
                 self._teaching_domain()),
             'training_tutoring_count': request.env[
                 'training.slot'].search_count(self._tutoring_domain()),
+            'training_certification_count': request.env[
+                'training.certification.session'].search_count([
+                    ('trainer_id', '=', request.env.user.partner_id.id)])
+            if request.env['training.certification.session']
+            .check_access_rights('read', raise_exception=False) else 0,
         })
         return values
 
@@ -188,6 +193,58 @@ class TrainingPortal(CustomerPortal):
             'session_id')
         values.update({'sessions': sessions, 'asked': asked})
         return request.render('training_session.portal_training_catalogue',
+                              values)
+
+    # ---------------------------------------------------- certification
+    @http.route('/my/training/certifications', type='http', auth='user',
+                website=True)
+    def portal_my_certifications(self, **kw):
+        """The certification sessions the trainer is the trainer of."""
+        values = self._prepare_portal_layout_values()
+        Session = request.env['training.certification.session']
+        sessions = Session.search([
+            ('trainer_id', '=', request.env.user.partner_id.id)]) \
+            if Session.check_access_rights('read', raise_exception=False) \
+            else Session
+        values.update({'page_name': 'training_certifications',
+                       'sessions': sessions.sudo()})
+        return request.render(
+            'training_session.portal_my_certifications', values)
+
+    @http.route('/my/training/certification/<int:session_id>', type='http',
+                auth='user', website=True, methods=['GET', 'POST'])
+    def portal_certification(self, session_id, **post):
+        """Step 2 of a certification session, for its trainer: the
+        candidates' results, then send them or return the session with a
+        comment."""
+        try:
+            session = self._check_access('training.certification.session',
+                                         session_id)
+        except AccessError:
+            return request.redirect('/my')
+        values = self._prepare_portal_layout_values()
+        values.update({'page_name': 'training_certification',
+                       'error': False, 'saved': bool(post.get('saved'))})
+        if request.httprequest.method == 'POST':
+            results = {cand.id: post.get('result_%d' % cand.id, '')
+                       for cand in session.candidate_ids}
+            try:
+                with request.env.cr.savepoint():
+                    request.env['training.certification.session'].browse(
+                        session.id).portal_trainer_step(
+                        results, action=post.get('action'),
+                        comment=post.get('return_comment'))
+            except (AccessError, UserError, ValidationError) as error:
+                values['error'] = error.name
+            else:
+                return request.redirect(
+                    '/my/training/certification/%d?saved=1' % session.id)
+        values.update({
+            'session': session,
+            'can_act': session.state == 'trainer_validation' and
+            session.trainer_id == request.env.user.partner_id,
+        })
+        return request.render('training_session.portal_certification',
                               values)
 
     @http.route('/my/training/profile', type='http', auth='user',

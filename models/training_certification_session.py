@@ -780,6 +780,31 @@ class TrainingCertificationSession(models.Model):
         return self._write_workflow({'state': 'draft'})
 
     @api.multi
+    def portal_trainer_step(self, results, action=None, comment=None):
+        """The trainer's step from the portal (issue 7, manual 003): the
+        candidates' ``results`` {candidate id: 'pass', 'fail' or ''}, then
+        ``action`` 'send' (the results to the entity) or 'return' (the
+        session back to the entity with ``comment``); as the user."""
+        self.ensure_one()
+        self._check_trainer_can_act()
+        candidates = self.candidate_ids
+        if set(results) - set(candidates.ids):
+            raise AccessError(_('These candidates are not of this '
+                                'session.'))
+        for candidate in candidates.filtered(lambda cand: cand.id in results):
+            result = results[candidate.id] or False
+            if result not in (False, 'pass', 'fail'):
+                raise UserError(_('Unknown result: %s.') % result)
+            if candidate.result != result:
+                candidate.result = result
+        if action == 'send':
+            self.action_send_results()
+        elif action == 'return':
+            self.return_comment = comment
+            self.action_return()
+        return True
+
+    @api.multi
     def action_modify(self):
         """Step 3: the entity changes the session instead of generating
         the certificates; it goes back to entry, then to the trainer."""

@@ -3,7 +3,7 @@ import icalendar
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import TrainingCase
+from .common import CertificationCase, TrainingCase
 
 
 class TestPortalData(TrainingCase):
@@ -172,3 +172,43 @@ class TestPortalCatalogue(TrainingCase):
                 session.sudo(self.trainee).portal_request_registration()
         self.assertFalse(self.Registration.search(
             [('partner_id', '=', self.trainee.partner_id.id)]))
+
+
+class TestPortalCertification(CertificationCase):
+    """Step 2 of manual 003 on the portal: the (portal) trainer records the
+    results, then sends them or returns the session."""
+
+    def setUp(self):
+        super(TestPortalCertification, self).setUp()
+        patcher = self._today(self.TODAY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.session = self._submitted_session(self.delegate_a)
+        self.results = {cand.id: 'pass' for cand in self.session.candidate_ids}
+
+    def test_portal_trainer_sends_the_results(self):
+        self.assertTrue(self.trainer.has_group('base.group_portal'))
+        self.session.sudo(self.trainer).portal_trainer_step(
+            self.results, action='send')
+        self.assertEqual(self.session.state, 'entity_validation')
+        self.assertEqual(set(self.session.candidate_ids.mapped('result')),
+                         {'pass'})
+
+    def test_portal_trainer_returns_with_a_comment(self):
+        with self.assertRaises(UserError), self.cr.savepoint():
+            self.session.sudo(self.trainer).portal_trainer_step(
+                {}, action='return', comment=' ')
+        self.session.sudo(self.trainer).portal_trainer_step(
+            {}, action='return', comment='Candidate absente de la liste.')
+        self.assertEqual(self.session.state, 'draft')
+
+    def test_only_its_trainer_and_its_candidates(self):
+        for user in (self.delegate_a, self.trainee, self.tutor):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.session.sudo(user).portal_trainer_step(
+                    self.results, action='send')
+        other = self._submitted_session(self.delegate_a)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.session.sudo(self.trainer).portal_trainer_step(
+                {other.candidate_ids[0].id: 'pass'})
+        self.assertEqual(self.session.state, 'trainer_validation')
