@@ -1,15 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
+from psycopg2 import IntegrityError
+
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.res_partner import PORTAL_FIELDS
 from ..models.training_registration import REGISTERED_STATES
 
+TRAINEE_GROUP = 'training_session.group_training_session_trainee'
 # what a trainer records per trainee of a slot
 ATTENDANCE_CHOICES = ('todo', 'present', 'absent', 'excused')
 
@@ -21,10 +24,13 @@ class TrainingPortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         values = super(TrainingPortal, self)._prepare_portal_layout_values()
+        Registration = request.env['training.registration']
         values.update({
-            'training_registration_count': request.env[
-                'training.registration'].search_count(
-                self._registration_domain()),
+            'training_is_trainee': request.env.user.has_group(TRAINEE_GROUP),
+            'training_registration_count': Registration.search_count(
+                self._registration_domain())
+            if Registration.check_access_rights(
+                'read', raise_exception=False) else 0,
             'training_slot_count': request.env['training.slot'].search_count(
                 self._teaching_domain()),
             'training_tutoring_count': request.env[
@@ -58,6 +64,15 @@ class TrainingPortal(CustomerPortal):
         record.check_access_rule('read')
         return record.sudo()
 
+    def _own_registration(self, registration_id):
+        """The caller's own registration ``registration_id`` (trainers,
+        tutors and back-office users may read others': not here)."""
+        registration = self._check_access('training.registration',
+                                          registration_id)
+        if registration.partner_id != request.env.user.partner_id:
+            raise AccessError(_('This registration is not yours.'))
+        return registration
+
     @staticmethod
     def _registration_domain():
         return [('partner_id', '=', request.env.user.partner_id.id),
@@ -89,8 +104,7 @@ class TrainingPortal(CustomerPortal):
                 type='http', auth='user', website=True)
     def portal_my_registration(self, registration_id, **kw):
         try:
-            registration = self._check_access(
-                'training.registration', registration_id)
+            registration = self._own_registration(registration_id)
         except AccessError:
             return request.redirect('/my')
         values = self._prepare_portal_layout_values()
@@ -111,8 +125,7 @@ class TrainingPortal(CustomerPortal):
     def portal_sequence_ics(self, registration_id, sequence_id, **kw):
         """One sequence of the trainee's planning as an .ics file."""
         try:
-            registration = self._check_access(
-                'training.registration', registration_id)
+            registration = self._own_registration(registration_id)
         except AccessError:
             return request.redirect('/my')
         sequence = registration.session_id.sequence_ids.filtered(
@@ -123,8 +136,9 @@ class TrainingPortal(CustomerPortal):
         data = registration.ics_sequence_file(sequence)
         return request.make_response(data, headers=[
             ('Content-Type', 'text/calendar; charset=utf-8'),
-            ('Content-Disposition', 'attachment; filename="%s-%d.ics"' % (
-                registration.session_id.code, sequence.id))])
+            ('Content-Disposition', content_disposition('%s-%d.ics' % (
+                registration.session_id.code, sequence.id))),
+            ('X-Content-Type-Options', 'nosniff')])
 
     @http.route('/my/training/registration/<int:registration_id>'
                 '/document/<int:attachment_id>',
@@ -133,8 +147,7 @@ class TrainingPortal(CustomerPortal):
                                      **kw):
         """A document of the trainee's registration (the convocation)."""
         try:
-            registration = self._check_access(
-                'training.registration', registration_id)
+            registration = self._own_registration(registration_id)
         except AccessError:
             return request.redirect('/my')
         document = registration.document_ids.filtered(
@@ -145,16 +158,16 @@ class TrainingPortal(CustomerPortal):
             base64.b64decode(document.datas or b''), headers=[
                 ('Content-Type', document.mimetype or
                  'application/octet-stream'),
-                ('Content-Disposition', 'attachment; filename="%s"' % (
-                    document.datas_fname or document.name).replace('"', ''))])
+                ('Content-Disposition', content_disposition(
+                    document.datas_fname or document.name)),
+                ('X-Content-Type-Options', 'nosniff')])
 
     @http.route('/my/training/registration/<int:registration_id>'
                 '/certificate', type='http', auth='user', website=True)
     def portal_attendance_certificate(self, registration_id, **kw):
         """The certificate of attendance, once the session is done."""
         try:
-            registration = self._check_access(
-                'training.registration', registration_id)
+            registration = self._own_registration(registration_id)
         except AccessError:
             return request.redirect('/my')
         if registration.state != 'done':
@@ -164,8 +177,9 @@ class TrainingPortal(CustomerPortal):
         ).sudo().render_qweb_pdf(registration.ids)[0]
         return request.make_response(pdf, headers=[
             ('Content-Type', 'application/pdf'),
-            ('Content-Disposition', 'attachment; filename="%s.pdf"' %
-             registration.session_id.code)])
+            ('Content-Disposition', content_disposition(
+                '%s.pdf' % registration.session_id.code)),
+            ('X-Content-Type-Options', 'nosniff')])
 
     @http.route('/my/training/catalogue', type='http', auth='user',
                 website=True, methods=['GET', 'POST'])
@@ -184,6 +198,9 @@ class TrainingPortal(CustomerPortal):
                     session.portal_request_registration()
             except (AccessError, UserError, ValidationError) as error:
                 values['error'] = error.name
+            except IntegrityError:  # the same request twice at once
+                values['error'] = _('You already asked to attend this '
+                                    'session.')
             else:
                 return request.redirect('/my/training/catalogue?requested=1')
         sessions = request.env['training.session'].portal_catalogue()
@@ -304,10 +321,15 @@ class TrainingPortal(CustomerPortal):
             slot = self._check_access('training.slot', slot_id)
         except AccessError:
             return request.redirect('/my')
+        as_user = request.env['training.slot'].browse(slot.id)
+        if not (as_user.portal_can_record() or
+                as_user.portal_can_validate()):
+            # trainees read the slots of their sessions, not the others'
+            # attendance
+            return request.redirect('/my')
         values = self._prepare_portal_layout_values()
         values.update({'page_name': 'training_slot', 'error': False,
                        'saved': bool(post.get('saved'))})
-        as_user = request.env['training.slot'].browse(slot.id)
         if request.httprequest.method == 'POST' and post.get('validate'):
             try:
                 with request.env.cr.savepoint():

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
 from .training_registration import REGISTERED_STATES
@@ -154,7 +154,7 @@ class TrainingAttendance(models.Model):
     def write(self, vals):
         if IDENTITY_FIELDS.intersection(vals) or (
                 VALIDATION_FIELDS.intersection(vals) and
-                not self.env.context.get('training_attendance_validation')):
+                self.env.uid != SUPERUSER_ID):
             raise UserError(_(
                 'The trainee, slot and validation of an attendance line are '
                 'not changed directly: validate it with the validation '
@@ -180,9 +180,12 @@ class TrainingAttendance(models.Model):
             raise UserError(_(
                 'Record the attendance of %s before validating.') % ', '.join(
                     sorted(set(todo.sudo().mapped('partner_id.name')))))
-        return self.with_context(training_attendance_validation=True).write(
-            {'validated_by_id': self.env.uid,
-             'validated_on': fields.Datetime.now()})
+        # the user's rules first; the validation fields then only through
+        # this method (no context key a caller could pass)
+        self.check_access_rights('write')
+        self.check_access_rule('write')
+        return self.sudo().write({'validated_by_id': self.env.uid,
+                                  'validated_on': fields.Datetime.now()})
 
     @api.multi
     def unlink(self):

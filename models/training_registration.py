@@ -375,8 +375,18 @@ class TrainingRegistration(models.Model):
         portal's download per sequence)."""
         self.ensure_one()
         calendar = self._ics_calendar('PUBLISH')
-        calendar.add_component(self._ics_event(sequence))
+        calendar.add_component(self._ics_event(
+            sequence, self._ics_revisions().get(sequence.id, 0)))
         return calendar.to_ical()
+
+    @api.multi
+    def _ics_revisions(self):
+        """{sequence id: revision of the invitation sent}: a downloaded file
+        carries it, or calendars would take it for an older version."""
+        self.ensure_one()
+        return {inv.sequence_id.id: inv.revision
+                for inv in self.env['training.calendar.invitation'].sudo()
+                .search([('registration_id', '=', self.id)])}
 
     @api.multi
     def action_download_ics(self):
@@ -384,9 +394,11 @@ class TrainingRegistration(models.Model):
         (pre-work included, cancelled sequences left out)."""
         self.ensure_one()
         calendar = self._ics_calendar('PUBLISH')
+        revisions = self._ics_revisions()
         for sequence in self.session_id.sequence_ids.filtered(
                 lambda seq: seq.status != 'cancelled' and seq.date_start):
-            calendar.add_component(self._ics_event(sequence))
+            calendar.add_component(self._ics_event(
+                sequence, revisions.get(sequence.id, 0)))
         name = '%s.ics' % self.session_id.code
         attachment = self.env['ir.attachment'].create({
             'name': name, 'datas_fname': name,

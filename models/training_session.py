@@ -693,6 +693,7 @@ class TrainingSession(models.Model):
         return [('publication_state', '=', 'published'),
                 ('state', 'in', ('created', 'confirmed')),
                 ('date_start', '>', fields.Datetime.now()),
+                ('company_id', 'child_of', [self.env.user.company_id.id]),
                 '|', ('population_ids', '=', False),
                 ('population_ids.user_ids', 'in', [self.env.uid])]
 
@@ -706,8 +707,10 @@ class TrainingSession(models.Model):
         """The user's registration request to this catalogue session: a
         request the back office confirms."""
         self.ensure_one()
-        if not self.sudo().search_count(self._portal_catalogue_domain() + [
-                ('id', '=', self.id)]):
+        if not self.env.user.has_group(
+                'training_session.group_training_session_trainee') or \
+                not self.sudo().search_count(
+                    self._portal_catalogue_domain() + [('id', '=', self.id)]):
             raise AccessError(_('This session is not in your catalogue.'))
         partner = self.env.user.partner_id
         Registration = self.env['training.registration'].sudo()
@@ -719,7 +722,8 @@ class TrainingSession(models.Model):
             'session_id': self.id, 'partner_id': partner.id,
             'state': 'draft'})
         registration.message_post(body=_(
-            'Registration request made on the portal.'))
+            'Registration request made on the portal.'),
+            author_id=partner.id)
         return registration
 
     @api.multi

@@ -212,3 +212,43 @@ class TestPortalCertification(CertificationCase):
             self.session.sudo(self.trainer).portal_trainer_step(
                 {other.candidate_ids[0].id: 'pass'})
         self.assertEqual(self.session.state, 'trainer_validation')
+
+
+class TestPortalReviewFixes(TestPortalData):
+    """What a review of the portal found: each would pass the routes'
+    record rules but is not the caller's business."""
+
+    def test_validation_fields_only_through_the_validation(self):
+        attendance = self.reg.attendance_ids
+        attendance.write({'state': 'present'})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            attendance.sudo(self.trainer).with_context(
+                training_attendance_validation=True).write(
+                {'validated_on': '2027-02-01 10:00:00'})
+        # a tutor of another session cannot validate these lines
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            attendance.sudo(self.tutor).action_validate()
+        self.assertFalse(attendance.validated_on)
+
+    def test_trainee_neither_records_nor_validates(self):
+        slot = self.slot.sudo(self.trainee)
+        slot.check_access_rule('read')  # they read their sessions' slots
+        self.assertFalse(slot.portal_can_record())
+        self.assertFalse(slot.portal_can_validate())
+
+    def test_downloaded_ics_carries_the_current_revision(self):
+        self.session.calendar_invitations = True
+        sequence = self.session.sequence_ids
+        self.slot.write({'date_start': '2027-02-01 07:00:00'})
+        invitation = self.env['training.calendar.invitation'].search([
+            ('registration_id', '=', self.reg.id)])
+        self.assertEqual(invitation.revision, 1)
+        event = icalendar.Calendar.from_ical(
+            self.reg.ics_sequence_file(sequence)).walk('VEVENT')[0]
+        self.assertEqual(event['SEQUENCE'], 1)
+
+    def test_catalogue_requests_are_for_trainees(self):
+        session = self._session_with_slot(name='Ouverte',
+                                          publication_state='published')
+        with self.assertRaises(AccessError):
+            session.sudo(self.trainer).portal_request_registration()
