@@ -23,6 +23,11 @@ class TrainingPortal(CustomerPortal):
     shown, and shown with sudo only then."""
 
     def _prepare_portal_layout_values(self):
+        if not request.env.context.get('tz'):
+            # the trainees' accounts often have no time zone: the local
+            # hours of the sessions, as in the back office and the mails
+            request.context = dict(request.context, tz=request.env.user.tz or
+                                   'Europe/Paris')
         values = super(TrainingPortal, self)._prepare_portal_layout_values()
         Registration = request.env['training.registration']
         values.update({
