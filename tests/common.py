@@ -1,9 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
 import functools
+import json
+import os
+import signal
+import subprocess
+from contextlib import contextmanager
 from unittest import mock
 
-from odoo.tests.common import SavepointCase
+import odoo
+from odoo import api
+from odoo.tests.common import (
+    HttpCase, SavepointCase, at_install, get_db_name, post_install)
+
+# the checkout (tests/ is a symbolic link in .local/addons/training_session)
+ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def _closing_on_failure(set_up_class):
@@ -206,3 +217,108 @@ class CertificationCase(TrainingCase):
             login, 'group_training_session_certification_%s' % role)
         user.certification_entity_id = entity
         return user
+
+
+@at_install(False)
+@post_install(True)
+class BrowserCase(HttpCase):
+    """Tests through Odoo's HTTP server (tools/pytest_odoo_http.py starts it
+    for the test session) and Debian's Chromium, driven by node
+    playwright-core (installed in .local/node by tools/setup.sh).
+
+    Each test runs in the registry's test cursor (HttpCase): the server's
+    requests share one transaction, rolled back after the test. Odoo 11
+    gives ``self.env`` a cursor of its own, which does not see that
+    transaction: read and prepare data with ``server_env()``.
+    """
+
+    # seconds for a whole scenario, browser start and logins included
+    browser_timeout = 150
+    # the web assets the pages load, compiled once for the test session
+    BUNDLES = ('web.assets_common', 'web.assets_backend',
+               'web_editor.summernote', 'web_editor.assets_editor',
+               'web.assets_frontend')
+    _bundles_ready = False
+
+    @classmethod
+    def setUpClass(cls):
+        super(BrowserCase, cls).setUpClass()
+        if not BrowserCase._bundles_ready:
+            # committed, as a server does on its first page: inside a test's
+            # transaction, every test would compile them again (~10 s)
+            with odoo.registry(get_db_name()).cursor() as cr:
+                QWeb = api.Environment(cr, odoo.SUPERUSER_ID, {})['ir.qweb']
+                for bundle in cls.BUNDLES:
+                    QWeb._get_asset_nodes(bundle, {})
+            BrowserCase._bundles_ready = True
+
+    @contextmanager
+    def server_env(self, user=odoo.SUPERUSER_ID):
+        """An environment on the server's cursor: it sees what the browser
+        did, and the browser sees what it writes once the block ends. It
+        holds the cursor's lock: use it between browser runs only."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, user, {})
+            env.clear()  # the record cache is shared with self.env
+            try:
+                yield env
+            finally:
+                env.clear()
+
+    def browser_run(self, scenario, **params):
+        """Run ``tests/browser/<scenario>.js`` with ``params`` (JSON) and
+        return what it reported; fail with its output if it failed. With
+        SCREENSHOTS=1 in the environment, it saves its screenshots in
+        docs/; on failure, the page in .local/browser-failure.png."""
+        local = os.path.join(ROOT, '.local')
+        env = dict(
+            os.environ,
+            NODE_PATH=os.pathsep.join(filter(None, [
+                os.path.join(local, 'node', 'node_modules'),
+                os.environ.get('NODE_PATH')])),
+            # PORT: read now, tools/pytest_odoo_http.py sets it
+            ODOO_URL='http://%s:%s' % (
+                odoo.tests.common.HOST, odoo.tests.common.PORT),
+            SCENARIO_PARAMS=json.dumps(params),
+            SCENARIO_TIMEOUT=str(self.browser_timeout),
+            SCREENSHOT_DIR=os.path.join(ROOT, 'docs'),
+            FAILURE_SCREENSHOT=os.path.join(local, 'browser-failure.png'),
+        )
+        script = os.path.join(ROOT, 'tests', 'browser', scenario + '.js')
+        # a process group of its own, to stop node and its children at once
+        process = subprocess.Popen(
+            ['node', script], cwd=ROOT, env=env, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            encoding='utf-8', errors='replace')
+        try:
+            # the script stops itself after browser_timeout: this is a guard
+            output = process.communicate(
+                timeout=self.browser_timeout + 30)[0]
+        except subprocess.TimeoutExpired:
+            output = self._browser_stop(process)
+            self.fail('%s did not stop after %s s:\n%s' % (
+                scenario, self.browser_timeout, output))
+        except BaseException:  # Ctrl-C: node has no terminal to get it
+            self._browser_stop(process)
+            raise
+        finally:
+            self._wait_remaining_requests()
+        results = [line[len('RESULT '):] for line in output.splitlines()
+                   if line.startswith('RESULT ')]
+        if process.returncode or not results:
+            self.fail('%s failed (exit code %s):\n%s' % (
+                scenario, process.returncode, output))
+        return json.loads(results[-1])
+
+    @staticmethod
+    def _browser_stop(process):
+        """SIGTERM lets Playwright close Chromium; SIGKILL if it hangs."""
+        for sig, delay in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(process.pid, sig)
+                return process.communicate(timeout=delay)[0]
+            except ProcessLookupError:
+                return process.communicate()[0]
+            except subprocess.TimeoutExpired:
+                continue
+        return ''

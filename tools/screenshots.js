@@ -1,7 +1,7 @@
 // Screenshots of the real UI for the README, taken from a running `make run`
 // (http://localhost:8069, database training_demo) with Debian's Chromium:
-//   npm install --prefix .local/shots playwright-core
-//   NODE_PATH=.local/shots/node_modules node tools/screenshots.js
+//   NODE_PATH=.local/node/node_modules node tools/screenshots.js
+// (tools/setup.sh installs playwright-core in .local/node.)
 const { chromium } = require('playwright-core');
 
 const BASE = process.env.ODOO_URL || 'http://localhost:8069';

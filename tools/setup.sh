@@ -17,6 +17,9 @@ missing=""
 for pkg in $APT_PACKAGES; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
+# node and npm (lessc, browser tests): Debian's unless some other node is
+# installed (e.g. NodeSource's nodejs, which conflicts with Debian's npm)
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
     log "installing system packages:$missing"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -52,6 +55,19 @@ if [ ! -x "$LOCAL/node/node_modules/.bin/lessc" ]; then
     mkdir -p "$LOCAL/node"
     (cd "$LOCAL/node" && npm install --silent --no-audit --no-fund \
         less@3.13.1 less-plugin-clean-css@1.5.1 >/dev/null)
+fi
+
+# ---------------------------------------------------------------- playwright
+# node playwright-core drives Debian's Chromium in the browser tests
+# (tests/browser/); no browser download. 1.61 is the last release that
+# supports Debian 12's node 18 (1.62 requires node 20).
+PLAYWRIGHT_VERSION=1.61.1
+if ! grep -qs "\"version\": \"$PLAYWRIGHT_VERSION\"" \
+        "$LOCAL/node/node_modules/playwright-core/package.json"; then
+    log "installing playwright-core $PLAYWRIGHT_VERSION into .local/node"
+    mkdir -p "$LOCAL/node"
+    (cd "$LOCAL/node" && npm install --silent --no-audit --no-fund \
+        --save-exact "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null)
 fi
 
 # ---------------------------------------------------------------- addons path

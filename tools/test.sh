@@ -52,6 +52,11 @@ fi
 
 echo "[test] running the tests"
 cd "$LOCAL/addons/training_session"
+# lessc for the web assets the browser tests load (as in bin/odoo); the
+# plugin serving Odoo over HTTP for HttpCase and the browser tests
+export PATH="$LOCAL/node/node_modules/.bin:$PATH"
+export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"
 exec "$ROOT/.venv/bin/pytest" -p no:warnings -p no:cacheprovider \
+    -p pytest_odoo_http \
     --odoo-config="$LOCAL/odoo.conf" --odoo-database="$DB" \
     "$LOCAL/addons/training_session/tests" "$@"

@@ -1,0 +1,80 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The real UI in Chromium (see BrowserCase in common.py): each test runs a
+scenario of tests/browser/ and checks the database afterwards."""
+from .common import BrowserCase
+
+
+class TestHttpServer(BrowserCase):
+    """The session's HTTP server serves the test database, inside the
+    test's transaction."""
+
+    def test_login_page_and_portal_home(self):
+        response = self.url_open('/web/login', timeout=60)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('name="login"', response.text)
+        with self.server_env() as env:
+            # visible to the server: the same transaction
+            env.ref('training_session.partner_training_trainee_demo').name = \
+                'Léa Transaction'
+        self.authenticate('stagiaire', 'stagiaire')
+        response = self.url_open('/my', timeout=60)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.url.endswith('/my'), response.url)
+        self.assertIn('Léa Transaction', response.text)
+
+
+class TestBackOfficeBrowser(BrowserCase):
+    """A training user creates a session from a course, plans it, registers
+    a trainee and duplicates the session, in the web client."""
+
+    def test_create_plan_register_duplicate(self):
+        with self.server_env() as env:
+            course = env.ref(
+                'training_session.training_course_management_demo')
+            trainee = env.ref('training_session.partner_trainee_lambert_demo')
+            names = {'course_name': course.display_name,
+                     'trainee_name': trainee.display_name}
+        result = self.browser_run(
+            'backoffice_session', login='gestionnaire',
+            course_search='Manager une', year='2027',
+            name='Manager une équipe (navigateur)', sequence='Jour 1',
+            slot_start='15/03/2027 09:00:00', slot_end='15/03/2027 17:00:00',
+            trainee_search='Lambert', copy_year='2028',
+            copy_start='10/01/2028', copy_end='31/01/2028', **names)
+        with self.server_env() as env:
+            Session = env['training.session']
+            session = Session.browse(result['session_id'])
+            course = env.ref(
+                'training_session.training_course_management_demo')
+            self.assertEqual(session.code, result['code'])
+            self.assertRegex(session.code, r'^2027-\d{4}$')
+            self.assertEqual(session.name, 'Manager une équipe (navigateur)')
+            self.assertEqual(session.course_id, course)
+            self.assertEqual(session.capacity_max, course.capacity_max)
+            self.assertEqual(session.sequence_ids.mapped('name'), ['Jour 1'])
+            # 09:00-17:00 in Paris is 08:00-16:00 UTC in March
+            self.assertEqual(
+                [(slot.date_start, slot.date_end)
+                 for slot in session.slot_ids],
+                [('2027-03-15 08:00:00', '2027-03-15 16:00:00')])
+            registration = session.registration_ids
+            self.assertEqual(registration.partner_id, env.ref(
+                'training_session.partner_trainee_lambert_demo'))
+            self.assertEqual(registration.state, 'confirmed')
+            self.assertEqual(len(registration.attendance_ids), 1)
+            self.assertEqual(result['ics_name'], '%s.ics' % session.code)
+            self.assertIn('BEGIN:VEVENT', result['ics'])
+            self.assertRegex(result['ics'], r'DTSTART[^:]*:20270315T080000Z')
+
+            copy = Session.browse(result['copy_id'])
+            self.assertEqual(copy.code, result['copy_code'])
+            self.assertRegex(copy.code, r'^2028-\d{4}$')
+            self.assertEqual((copy.name, copy.course_id),
+                             (session.name, course))
+            self.assertEqual(copy.publication_state, 'draft')
+            # the sequence moved to the new start, same local hour
+            self.assertEqual(
+                [(seq.name, seq.date_start) for seq in copy.sequence_ids],
+                [('Jour 1', '2028-01-10 08:00:00')])
+            self.assertFalse(copy.slot_ids)
+            self.assertFalse(copy.registration_ids)
