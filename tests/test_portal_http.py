@@ -1,0 +1,214 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The portal's routes over HTTP, as the demo users (the login is the
+password): each route serves the caller's own records and, given another
+user's record id, redirects to /my without showing anything of it
+(issue 7, security)."""
+import re
+
+from .common import BrowserCase
+
+DEMO = 'training_session.%s'
+
+
+class TestPortalRoutes(BrowserCase):
+
+    def setUp(self):
+        super(TestPortalRoutes, self).setUp()
+        with self.server_env() as env:
+            ref = env.ref
+            own = ref(DEMO % 'training_registration_management_1_demo')
+            other = ref(DEMO % 'training_registration_management_2_demo')
+            sequence = ref(DEMO % 'training_sequence_management_1_demo')
+            taught = ref(DEMO % 'training_slot_management_1_1_demo')
+            not_taught = ref(DEMO % 'training_slot_management_1_2_demo')
+            document = env['ir.attachment'].create({
+                'name': 'convocation-lambert.pdf',
+                'datas_fname': 'convocation-lambert.pdf',
+                'datas': 'JVBERi0xLjQK', 'res_model': 'training.registration',
+                'res_id': other.id})
+            self.ids = {
+                'own': own.id, 'other': other.id, 'sequence': sequence.id,
+                'taught': taught.id, 'not_taught': not_taught.id,
+                'document': document.id,
+                'other_name': other.partner_id.lastname.upper(),
+                'own_session': own.session_id.name,
+            }
+
+    # ------------------------------------------------------------ helpers
+    def get(self, url):
+        return self.url_open(url, timeout=60)
+
+    def post(self, url, data):
+        """POST ``data`` with the CSRF token of the page at ``url``."""
+        page = self.get(url)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        self.assertTrue(token, 'no form at %s (%s)' % (url, page.url))
+        return self.url_open(url, data=dict(data, csrf_token=token.group(1)),
+                             timeout=60)
+
+    def assertRefused(self, response, *secrets):
+        """Redirected to /my, without the refused record's data."""
+        self.assertTrue(response.history, 'not redirected: %s' % response.url)
+        self.assertIn(response.history[0].status_code, (301, 302, 303))
+        self.assertTrue(response.url.endswith('/my'), response.url)
+        for secret in secrets:
+            self.assertNotIn(secret, response.text)
+
+    # ----------------------------------------------------------- trainees
+    def test_trainee_reads_own_registration_not_another(self):
+        self.authenticate('stagiaire', 'stagiaire')
+        response = self.get(
+            '/my/training/registration/%d' % self.ids['own'])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.ids['own_session'], response.text)
+        self.assertRefused(
+            self.get('/my/training/registration/%d' % self.ids['other']),
+            self.ids['other_name'])
+        self.assertRefused(
+            self.get('/my/training/registration/999999999'))
+
+    def test_trainee_downloads_own_files_only(self):
+        self.authenticate('stagiaire', 'stagiaire')
+        ics = '/my/training/registration/%d/sequence/%d.ics'
+        response = self.get(ics % (self.ids['own'], self.ids['sequence']))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers['Content-Type'].startswith(
+            'text/calendar'))
+        self.assertIn('BEGIN:VEVENT', response.text)
+        self.assertRefused(
+            self.get(ics % (self.ids['other'], self.ids['sequence'])),
+            'BEGIN:VCALENDAR')
+        self.assertRefused(self.get(
+            '/my/training/registration/%d/document/%d' % (
+                self.ids['other'], self.ids['document'])), '%PDF')
+        self.assertRefused(self.get(
+            '/my/training/registration/%d/certificate' % self.ids['other']))
+        # another registration's document through the caller's own one
+        response = self.get('/my/training/registration/%d/document/%d' % (
+            self.ids['own'], self.ids['document']))
+        self.assertNotIn('%PDF', response.text)
+        self.assertTrue(response.url.endswith('/my/training'), response.url)
+
+    def test_trainee_cannot_open_a_slot_s_attendance(self):
+        self.authenticate('stagiaire', 'stagiaire')
+        self.assertRefused(
+            self.get('/my/training/slot/%d' % self.ids['taught']),
+            self.ids['other_name'])
+
+    def test_profile_saved_with_the_back_office_checks(self):
+        self.authenticate('stagiaire', 'stagiaire')
+        form = {'lastname': 'Moreau', 'firstname': 'Léa',
+                'email': 'lea.moreau@example.fr', 'phone': '12'}
+        response = self.post('/my/training/profile', form)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('alert-danger', response.text)
+        # what was typed is kept in the form
+        self.assertRegex(response.text, r'name="phone"[^>]*value="12"')
+        with self.server_env() as env:
+            lea = env.ref(DEMO % 'partner_training_trainee_demo')
+            other = env.ref(DEMO % 'partner_trainee_lambert_demo')
+            self.assertEqual(lea.phone, '06 71 23 45 89')
+            other_phone = other.phone
+        # a partner id in the form changes nothing but the caller
+        response = self.post('/my/training/profile', dict(
+            form, phone='0478123456', partner_id=str(other.id),
+            id=str(other.id)))
+        self.assertTrue(response.url.endswith('/my/training/profile?saved=1'),
+                        response.url)
+        with self.server_env() as env:
+            self.assertEqual(env.ref(
+                DEMO % 'partner_training_trainee_demo').phone,
+                '04 78 12 34 56')
+            self.assertEqual(env.ref(
+                DEMO % 'partner_trainee_lambert_demo').phone, other_phone)
+
+    # ----------------------------------------------------------- trainers
+    def test_trainer_records_attendance_of_own_slot_only(self):
+        self.authenticate('formateur', 'formateur')
+        response = self.get('/my/training/slot/%d' % self.ids['taught'])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.ids['other_name'], response.text.upper())
+        self.assertRefused(
+            self.get('/my/training/slot/%d' % self.ids['not_taught']),
+            self.ids['other_name'])
+        with self.server_env() as env:
+            foreign = env['training.attendance'].search([
+                ('slot_id', '=', self.ids['not_taught'])], limit=1)
+            own = env['training.attendance'].search([
+                ('slot_id', '=', self.ids['taught']),
+                ('partner_id', '=', env.ref(
+                    DEMO % 'partner_trainee_lambert_demo').id)])
+            foreign_before = foreign.read(['state', 'comment'])[0]
+        # POST to a slot not taught: refused, nothing written
+        response = self.url_open(
+            '/my/training/slot/%d' % self.ids['not_taught'],
+            data={'state_%d' % foreign.id: 'absent',
+                  'csrf_token': self._token('/my/training/slot/%d' %
+                                            self.ids['taught'])},
+            timeout=60)
+        self.assertRefused(response)
+        # an attendance of another slot slipped into the own slot's form
+        response = self.post('/my/training/slot/%d' % self.ids['taught'], {
+            'state_%d' % own.id: 'absent',
+            'comment_%d' % own.id: 'Prévenu la veille',
+            'state_%d' % foreign.id: 'absent',
+            'comment_%d' % foreign.id: 'forgé'})
+        self.assertTrue(response.url.endswith('?saved=1'), response.url)
+        with self.server_env() as env:
+            own_after = env['training.attendance'].browse(own.id)
+            self.assertEqual((own_after.state, own_after.comment),
+                             ('absent', 'Prévenu la veille'))
+            self.assertEqual(env['training.attendance'].browse(foreign.id)
+                             .read(['state', 'comment'])[0], foreign_before)
+
+    def _token(self, url):
+        page = self.get(url)
+        return re.search(r'name="csrf_token" value="([^"]+)"',
+                         page.text).group(1)
+
+    def test_trainer_cannot_read_registrations_pages(self):
+        """Trainers read their trainees' registrations in the back office
+        rules, but the registration pages are the trainee's own."""
+        self.authenticate('formateur', 'formateur')
+        self.assertRefused(
+            self.get('/my/training/registration/%d' % self.ids['other']),
+            self.ids['other_name'])
+
+    def test_certification_page_for_its_trainer_only(self):
+        with self.server_env() as env:
+            session = env.ref(
+                DEMO % 'training_certification_session_trainer_demo')
+            session_id, number = session.id, session.name
+            candidate = session.candidate_ids[:1].lastname.upper()
+        self.authenticate('formateur', 'formateur')
+        self.assertRefused(
+            self.get('/my/training/certification/%d' % session_id),
+            number, candidate)
+        self.authenticate('formateur.certif', 'formateur.certif')
+        response = self.get('/my/training/certification/%d' % session_id)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(number, response.text)
+        self.assertIn(candidate, response.text.upper())
+
+    # ------------------------------------------------------------- tutors
+    def test_tutor_validates_the_slots_of_own_sessions_only(self):
+        with self.server_env() as env:
+            followed = env.ref(DEMO % 'training_slot_emploi_1_demo')
+            followed.attendance_ids.write({'state': 'present'})
+            lines = followed.attendance_ids
+            foreign = env['training.slot'].browse(self.ids['taught'])
+            foreign.attendance_ids.write({'state': 'present'})
+            followed_id, foreign_id = followed.id, foreign.id
+        self.authenticate('tuteur', 'tuteur')
+        token = self._token('/my/training/slot/%d' % followed_id)
+        response = self.url_open('/my/training/slot/%d' % foreign_id, data={
+            'validate': '1', 'csrf_token': token}, timeout=60)
+        self.assertRefused(response, self.ids['other_name'])
+        response = self.url_open('/my/training/slot/%d' % followed_id, data={
+            'validate': '1', 'csrf_token': token}, timeout=60)
+        self.assertTrue(response.url.endswith('?saved=1'), response.url)
+        with self.server_env() as env:
+            self.assertTrue(all(env['training.attendance'].browse(
+                lines.ids).mapped('validated_on')))
+            self.assertFalse(any(env['training.slot'].browse(foreign_id)
+                                 .attendance_ids.mapped('validated_on')))
