@@ -1,6 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The real UI in Chromium (see BrowserCase in common.py): each test runs a
 scenario of tests/browser/ and checks the database afterwards."""
+import icalendar
+import pytz
+
+from odoo import fields
+
 from .common import BrowserCase
 
 
@@ -78,3 +83,58 @@ class TestBackOfficeBrowser(BrowserCase):
                 [('Jour 1', '2028-01-10 08:00:00')])
             self.assertFalse(copy.slot_ids)
             self.assertFalse(copy.registration_ids)
+
+
+class TestPortalBrowser(BrowserCase):
+    """Trainers and trainees in the portal (issue 7), in Chromium."""
+
+    def test_trainer_records_attendance(self):
+        with self.server_env() as env:
+            slot = env.ref(
+                'training_session.training_slot_management_1_1_demo')
+            attendance = slot.attendance_ids.filtered(
+                lambda att: att.partner_id == env.ref(
+                    'training_session.partner_trainee_lambert_demo'))
+            params = {'slot_id': slot.id, 'attendance_id': attendance.id}
+        result = self.browser_run(
+            'portal_trainer', login='formateur', state='excused',
+            comment='Rendez-vous médical, prévenu la veille', **params)
+        self.assertEqual(result['state'], 'excused')
+        with self.server_env() as env:
+            attendance = env['training.attendance'].browse(
+                params['attendance_id'])
+            self.assertEqual(attendance.state, 'excused')
+            self.assertEqual(attendance.comment,
+                             'Rendez-vous médical, prévenu la veille')
+            # recorded by the trainer's own user
+            self.assertEqual(attendance.write_uid, env.ref(
+                'training_session.user_training_trainer_demo'))
+
+    def test_trainee_edits_phone_and_downloads_ics(self):
+        with self.server_env() as env:
+            registration = env.ref(
+                'training_session.training_registration_management_1_demo')
+            sequence = env.ref(
+                'training_session.training_sequence_management_1_demo')
+            params = {'registration_id': registration.id,
+                      'sequence_id': sequence.id,
+                      'uid': registration._ics_uid(sequence),
+                      'start': sequence.date_start}
+        result = self.browser_run(
+            'portal_trainee', login='stagiaire', bad_phone='12',
+            phone='0478 12 34 56', **params)
+        self.assertTrue(result['refused'])
+        self.assertEqual(result['phone'], '04 78 12 34 56')
+        with self.server_env() as env:
+            self.assertEqual(env.ref(
+                'training_session.partner_training_trainee_demo').phone,
+                '04 78 12 34 56')
+        calendar = icalendar.Calendar.from_ical(result['ics'])
+        events = calendar.walk('VEVENT')
+        self.assertEqual(len(events), 1)
+        self.assertEqual(str(events[0]['UID']), params['uid'])
+        self.assertEqual(
+            events[0].decoded('DTSTART').astimezone(pytz.utc).replace(
+                tzinfo=None),
+            fields.Datetime.from_string(params['start']))
+        self.assertTrue(result['ics_name'].endswith('.ics'))

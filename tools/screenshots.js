@@ -132,22 +132,7 @@ async function shot(page, url, file, waitFor) {
   await delegate.waitForTimeout(1000);
   await delegate.screenshot({ path: `${OUT}/certification-session.png` });
   console.log(`${OUT}/certification-session.png`);
-  // the portal: a trainee's planning, a trainer's attendance sheet
-  const portal = async (loginName, listUrl, linkSelector, file) => {
-    const p = await browser.newPage({
-      viewport: { width: 1400, height: 860 }, timezoneId: 'Europe/Paris', locale: 'fr-FR' });
-    await p.goto(`${BASE}/web/login?db=training_demo`);
-    await p.fill('input[name=login]', loginName);
-    await p.fill('input[name=password]', loginName);
-    await p.click('button[type=submit]');
-    await p.waitForLoadState('networkidle');
-    await p.goto(`${BASE}${listUrl}`);
-    await p.click(linkSelector);
-    await p.waitForLoadState('networkidle');
-    await p.screenshot({ path: `${OUT}/${file}` });
-    console.log(`${OUT}/${file}`);
-  };
-  await portal('stagiaire', '/my/training', 'a[class^=o_training_registration_]', 'portal-trainee-registration.png');
-  await portal('formateur', '/my/training/teaching', 'a[class^=o_training_slot_]', 'portal-trainer-slot.png');
+  // the portal's screenshots come from the browser tests
+  // (tests/browser/portal_*.js, SCREENSHOTS=1 make test)
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });
