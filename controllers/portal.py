@@ -269,6 +269,15 @@ class TrainingPortal(CustomerPortal):
         return request.render('training_session.portal_certification',
                               values)
 
+    @http.route(['/my/account'], type='http', auth='user', website=True)
+    def account(self, redirect=None, **post):
+        """Trainees change their details on /my/training/profile, with the
+        trainees' checks (Odoo's form would save any name and reject a
+        phone number with a server error)."""
+        if request.env.user.has_group(TRAINEE_GROUP):
+            return request.redirect('/my/training/profile')
+        return super(TrainingPortal, self).account(redirect=redirect, **post)
+
     @http.route('/my/training/profile', type='http', auth='user',
                 website=True, methods=['GET', 'POST'])
     def portal_training_profile(self, **post):
@@ -335,16 +344,7 @@ class TrainingPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({'page_name': 'training_slot', 'error': False,
                        'saved': bool(post.get('saved'))})
-        if request.httprequest.method == 'POST' and post.get('validate'):
-            try:
-                with request.env.cr.savepoint():
-                    as_user.portal_validate_attendance()
-            except (AccessError, UserError, ValidationError) as error:
-                values['error'] = error.name
-            else:
-                return request.redirect(
-                    '/my/training/slot/%d?saved=1' % slot.id)
-        elif request.httprequest.method == 'POST':
+        if request.httprequest.method == 'POST':
             lines = {}
             for attendance in slot.attendance_ids:
                 state = post.get('state_%d' % attendance.id)
@@ -353,7 +353,10 @@ class TrainingPortal(CustomerPortal):
                         state, post.get('comment_%d' % attendance.id, ''))
             try:
                 with request.env.cr.savepoint():
+                    # a tutor's corrections and comments, then the validation
                     as_user.portal_record_attendance(lines)
+                    if post.get('validate'):
+                        as_user.portal_validate_attendance()
             except (AccessError, UserError, ValidationError) as error:
                 values['error'] = error.name
             else:

@@ -319,13 +319,17 @@ class TrainingSlot(models.Model):
 
     @api.multi
     def portal_record_attendance(self, lines):
-        """The trainer's attendance of this slot from the portal: ``lines``
-        {attendance id: (state, comment)}, only this slot's lines, written
-        as the user (record rules and the tutors' lock apply)."""
+        """The attendance of this slot from the portal, by its trainers or,
+        before validating, the session's tutors (manual 004: the tutor
+        validates presences and absences, and the trainees read the tutor's
+        comments): ``lines`` {attendance id: (state, comment)}, only this
+        slot's lines, written as the user (record rules and the tutors'
+        lock apply)."""
         self.ensure_one()
         self.check_access_rule('read')
-        if not self.portal_can_record():
-            raise AccessError(_('Only the trainers of this slot record its '
+        if not (self.portal_can_record() or self.portal_can_validate()):
+            raise AccessError(_('Only the trainers of this slot and the '
+                                'tutors of its session record its '
                                 'attendance.'))
         attendances = self.attendance_ids.filtered(
             lambda att: att.id in lines)

@@ -101,10 +101,11 @@ class TestPortalData(TrainingCase):
         with self.assertRaises(AccessError):
             self.slot.sudo(self.trainer).portal_record_attendance(
                 {foreign.attendance_ids.id: ('absent', '')})
-        # trainees and tutors do not record
-        with self.assertRaises(AccessError):
-            self.slot.sudo(self.trainee).portal_record_attendance(
-                {self.reg.attendance_ids.id: ('present', '')})
+        # trainees and the tutors of other sessions do not record
+        for user in (self.trainee, self.tutor):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.slot.sudo(user).portal_record_attendance(
+                    {self.reg.attendance_ids.id: ('present', '')})
 
     def test_validated_attendance_stays(self):
         attendance = self.reg.attendance_ids
@@ -126,6 +127,29 @@ class TestPortalData(TrainingCase):
                          self.tutor)
         # the line not recorded yet waits
         self.assertFalse(self.other_reg.attendance_ids.validated_on)
+
+    def test_tutor_corrects_and_comments_before_validating(self):
+        """Manual 004 (9): the tutor validates presences and absences, and
+        the trainees read the tutor's comments; validated, it is locked
+        for the trainer."""
+        self.session.tutor_ids = self.tutor.partner_id
+        attendance = self.reg.attendance_ids
+        attendance.write({'state': 'present'})
+        slot = self.slot.sudo(self.tutor)
+        slot.portal_record_attendance(
+            {attendance.id: ('absent', 'Absence à justifier auprès de '
+                                       'votre conseiller')})
+        slot.portal_validate_attendance()
+        self.assertEqual(
+            (attendance.state, attendance.comment, attendance.validated_by_id),
+            ('absent', 'Absence à justifier auprès de votre conseiller',
+             self.tutor))
+        own = attendance.sudo(self.trainee)
+        self.assertEqual(own.comment,
+                         'Absence à justifier auprès de votre conseiller')
+        with self.assertRaises(UserError):
+            self.slot.sudo(self.trainer).portal_record_attendance(
+                {attendance.id: ('present', '')})
 
     def test_only_the_session_s_tutors_validate(self):
         for user in (self.tutor, self.trainer, self.trainee):

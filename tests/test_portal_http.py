@@ -204,11 +204,46 @@ class TestPortalRoutes(BrowserCase):
         response = self.url_open('/my/training/slot/%d' % foreign_id, data={
             'validate': '1', 'csrf_token': token}, timeout=60)
         self.assertRefused(response, self.ids['other_name'])
+        # the tutor's comment for a trainee, saved with the validation
+        line = lines[0]
         response = self.url_open('/my/training/slot/%d' % followed_id, data={
+            'state_%d' % line.id: 'absent',
+            'comment_%d' % line.id: 'Justificatif à fournir',
             'validate': '1', 'csrf_token': token}, timeout=60)
         self.assertTrue(response.url.endswith('?saved=1'), response.url)
         with self.server_env() as env:
             self.assertTrue(all(env['training.attendance'].browse(
                 lines.ids).mapped('validated_on')))
+            line = env['training.attendance'].browse(line.id)
+            self.assertEqual((line.state, line.comment),
+                             ('absent', 'Justificatif à fournir'))
             self.assertFalse(any(env['training.slot'].browse(foreign_id)
                                  .attendance_ids.mapped('validated_on')))
+
+    # ---------------------------------------------------- Odoo's details
+    def test_trainees_details_on_their_own_page(self):
+        """Odoo's /my/account writes the partner as superuser without the
+        trainees' checks: trainees are sent to their profile page."""
+        self.authenticate('stagiaire', 'stagiaire')
+        home = self.get('/my')
+        self.assertIn('href="/my/training/profile"', home.text)
+        self.assertNotIn('href="/my/account"', home.text)
+        response = self.get('/my/account')
+        self.assertTrue(response.url.endswith('/my/training/profile'),
+                        response.url)
+        token = self._token('/my/training/profile')
+        response = self.url_open('/my/account', data={
+            'name': 'x', 'email': 'x@example.fr', 'phone': '12',
+            'street': 'x', 'city': 'x', 'country_id': '75',
+            'csrf_token': token}, timeout=60)
+        self.assertTrue(response.url.endswith('/my/training/profile'),
+                        response.url)
+        with self.server_env() as env:
+            lea = env.ref(DEMO % 'partner_training_trainee_demo')
+            self.assertEqual((lea.name, lea.phone),
+                             ('MOREAU Léa', '06 71 23 45 89'))
+        # other portal users keep Odoo's page
+        self.authenticate('formateur', 'formateur')
+        response = self.get('/my/account')
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.url.endswith('/my/account'), response.url)
