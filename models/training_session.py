@@ -357,14 +357,16 @@ class TrainingSession(models.Model):
 
     @api.depends('cost_line_ids', 'survey_id')
     def _compute_setup_reminder(self):
+        # whole sentences, for the translations
+        reminders = {
+            (True, True): _('Remember to fill in the costs and the '
+                            'evaluation.'),
+            (True, False): _('Remember to fill in the costs.'),
+            (False, True): _('Remember to fill in the evaluation.'),
+        }
         for session in self:
-            missing = []
-            if not session.cost_line_ids:
-                missing.append(_('the costs'))
-            if not session.survey_id:
-                missing.append(_('the evaluation'))
-            session.setup_reminder = _('Remember to fill in %s.') % _(
-                ' and ').join(missing) if missing else False
+            session.setup_reminder = reminders.get(
+                (not session.cost_line_ids, not session.survey_id), False)
 
     @api.multi
     def _registered_counts(self):

@@ -57,12 +57,21 @@ class TestCosts(TrainingCase):
 
     def test_reminder_until_costs_and_evaluation(self):
         session = self._create_session(name='Sans cours')
-        self.assertTrue(session.setup_reminder)
+        self.assertEqual(
+            session.with_context(lang='en_US').setup_reminder,
+            'Remember to fill in the costs and the evaluation.')
+        # a whole sentence in French too (spaces kept)
+        self.assertEqual(
+            session.with_context(lang='fr_FR').setup_reminder,
+            "Pensez à compléter les coûts et l'évaluation.")
         self.env['training.cost.line'].create({
             'session_id': session.id, 'cost_type_id': self.teaching.id,
             'amount': 500.0})
         # still the evaluation to choose
-        self.assertTrue(session.setup_reminder)
+        session.invalidate_cache()
+        self.assertEqual(
+            session.with_context(lang='fr_FR').setup_reminder,
+            "Pensez à compléter l'évaluation.")
         session.survey_id = self.course.survey_id
         self.assertFalse(session.setup_reminder)
         # the evaluation comes from the course

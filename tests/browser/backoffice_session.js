@@ -29,21 +29,13 @@ scenario(async (t) => {
   await t.fill(form, 'name', p.name);
   await t.fill(form, 'year', p.year);
 
-  // 3. planning: a sequence, saved with the session, then its slot. In a
-  // sequence not saved yet, the slot's form shows its Sequence field,
-  // required and empty (default_sequence_id is the sequence's id).
+  // 3. planning: a new sequence and its slot, in one go (the slot's
+  // Sequence field is hidden there: the sequence is not saved yet)
   await t.tab(page, 'sequence_ids');
   const sequences = t.field(form, 'sequence_ids');
   await t.click(page, sequences.locator('.o_field_x2many_list_row_add a'));
-  let sequence = t.dialog(page);
+  const sequence = t.dialog(page);
   await t.fill(sequence, 'name', p.sequence);
-  await t.click(page, sequence.locator('.modal-footer .btn-primary').first());
-  await sequences.locator('.o_data_row').first().waitFor();
-  await t.click(page, page.locator('.o_form_button_save'));
-  await page.locator('.o_form_view.o_form_readonly').waitFor();
-  await t.click(page, page.locator('.o_form_button_edit'));
-  await t.click(page, sequences.locator('.o_data_row td.o_data_cell').first());
-  sequence = t.dialog(page);
   await t.click(page, t.field(sequence, 'slot_ids')
     .locator('.o_field_x2many_list_row_add a'));
   const slot = t.dialog(page);
