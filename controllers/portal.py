@@ -79,6 +79,19 @@ class TrainingPortal(CustomerPortal):
         return registration
 
     @staticmethod
+    def _file_response(content, filename, mimetype):
+        """A download: never shown inline, never sniffed."""
+        return request.make_response(content, headers=[
+            ('Content-Type', mimetype or 'application/octet-stream'),
+            ('Content-Disposition', content_disposition(filename)),
+            ('X-Content-Type-Options', 'nosniff')])
+
+    def _attachment_response(self, attachment):
+        return self._file_response(
+            base64.b64decode(attachment.datas or b''),
+            attachment.datas_fname or attachment.name, attachment.mimetype)
+
+    @staticmethod
     def _registration_domain():
         return [('partner_id', '=', request.env.user.partner_id.id),
                 ('state', '!=', 'cancelled')]
@@ -159,13 +172,7 @@ class TrainingPortal(CustomerPortal):
             lambda doc: doc.id == attachment_id)
         if not document:
             return request.redirect('/my/training')
-        return request.make_response(
-            base64.b64decode(document.datas or b''), headers=[
-                ('Content-Type', document.mimetype or
-                 'application/octet-stream'),
-                ('Content-Disposition', content_disposition(
-                    document.datas_fname or document.name)),
-                ('X-Content-Type-Options', 'nosniff')])
+        return self._attachment_response(document)
 
     @http.route('/my/training/registration/<int:registration_id>'
                 '/certificate', type='http', auth='user', website=True)
@@ -180,11 +187,8 @@ class TrainingPortal(CustomerPortal):
         pdf = request.env.ref(
             'training_session.action_report_attendance_certificate'
         ).sudo().render_qweb_pdf(registration.ids)[0]
-        return request.make_response(pdf, headers=[
-            ('Content-Type', 'application/pdf'),
-            ('Content-Disposition', content_disposition(
-                '%s.pdf' % registration.session_id.code)),
-            ('X-Content-Type-Options', 'nosniff')])
+        return self._file_response(
+            pdf, '%s.pdf' % registration.session_id.code, 'application/pdf')
 
     @http.route('/my/training/catalogue', type='http', auth='user',
                 website=True, methods=['GET', 'POST'])
@@ -332,15 +336,12 @@ class TrainingPortal(CustomerPortal):
         and the attendance to record (present, absent, excused and a
         comment for the trainee)."""
         try:
-            slot = self._check_access('training.slot', slot_id)
-        except AccessError:
-            return request.redirect('/my')
-        as_user = request.env['training.slot'].browse(slot.id)
-        if not (as_user.portal_can_record() or
-                as_user.portal_can_validate()):
             # trainees read the slots of their sessions, not the others'
             # attendance
+            as_user = self._slot_for_staff(slot_id)
+        except AccessError:
             return request.redirect('/my')
+        slot = as_user.sudo()
         values = self._prepare_portal_layout_values()
         values.update({'page_name': 'training_slot', 'error': False,
                        'saved': bool(post.get('saved'))})
@@ -368,6 +369,47 @@ class TrainingPortal(CustomerPortal):
                 lambda att: att.partner_id.name or ''),
             'can_record': as_user.portal_can_record(),
             'can_validate': as_user.portal_can_validate(),
+            'documents': as_user.portal_trainer_documents(),
         })
         return request.render('training_session.portal_training_slot',
                               values)
+
+    def _slot_for_staff(self, slot_id):
+        """The slot ``slot_id`` as the user, if they teach it or tutor its
+        session; AccessError otherwise."""
+        self._check_access('training.slot', slot_id)
+        slot = request.env['training.slot'].browse(slot_id)
+        if not (slot.portal_can_record() or slot.portal_can_validate()):
+            raise AccessError(_('This slot is not yours.'))
+        return slot
+
+    @http.route('/my/training/slot/<int:slot_id>/document/<int:attachment_id>',
+                type='http', auth='user', website=True)
+    def portal_slot_document(self, slot_id, attachment_id, **kw):
+        """A document of the trainer file of the slot's session."""
+        try:
+            documents = self._slot_for_staff(
+                slot_id).portal_trainer_documents()
+        except AccessError:
+            return request.redirect('/my')
+        document = documents.filtered(lambda doc: doc.id == attachment_id)
+        if not document:
+            return request.redirect('/my/training/slot/%d' % slot_id)
+        return self._attachment_response(document)
+
+    @http.route('/my/training/slot/<int:slot_id>/attendance-sheet',
+                type='http', auth='user', website=True)
+    def portal_slot_attendance_sheet(self, slot_id, **kw):
+        """The session's attendance sheet, for the trainees to sign
+        (manual 004, 10)."""
+        try:
+            slot = self._slot_for_staff(slot_id)
+        except AccessError:
+            return request.redirect('/my')
+        session = slot.sudo().session_id
+        pdf = request.env.ref(
+            'training_session.action_report_attendance_sheet'
+        ).sudo().render_qweb_pdf(session.ids)[0]
+        return self._file_response(
+            pdf, _('Attendance sheet - %s.pdf') % session.code,
+            'application/pdf')

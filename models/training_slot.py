@@ -304,6 +304,22 @@ class TrainingSlot(models.Model):
             self.sudo().sequence_id.session_id.tutor_ids
 
     @api.multi
+    def portal_trainer_documents(self):
+        """The documents of the trainer file for this slot's trainers and
+        its session's tutors: the attachments of the session's enabled
+        trainer-file e-mail settings, as sudo (portal users read no
+        e-mail settings)."""
+        self.ensure_one()
+        self.check_access_rule('read')
+        if not (self.portal_can_record() or self.portal_can_validate()):
+            raise AccessError(_('Only the trainers of this slot and the '
+                                'tutors of its session read its trainer '
+                                'file.'))
+        return self.sudo().session_id.mail_ids.filtered(
+            lambda mail: mail.kind == 'trainer_file' and mail.enabled
+        ).mapped('attachment_ids')
+
+    @api.multi
     def portal_validate_attendance(self):
         """The tutor's validation from the portal (manual 004): the
         recorded lines of this slot not validated yet, as the user."""

@@ -151,6 +151,39 @@ class TestPortalData(TrainingCase):
             self.slot.sudo(self.trainer).portal_record_attendance(
                 {attendance.id: ('present', '')})
 
+    def test_trainer_file_documents_for_trainers_and_tutors(self):
+        Attachment = self.env['ir.attachment']
+
+        def document(name):
+            return Attachment.create({'name': name, 'datas_fname': name,
+                                      'datas': 'JVBERi0xLjQK'})
+        mails = self.session.mail_ids
+        trainer_file = mails.filtered(lambda m: m.kind == 'trainer_file')
+        if not trainer_file:
+            trainer_file = mails.create({
+                'session_id': self.session.id, 'kind': 'trainer_file',
+                'template_id': self.env.ref(
+                    'training_session.mail_template_session_trainer_file').id})
+        case = document('Cas pratique.pdf')
+        trainer_file.write({'enabled': True,
+                            'attachment_ids': [(6, 0, case.ids)]})
+        # the trainees' documents are not the trainer file
+        convocation = mails.filtered(lambda m: m.kind == 'convocation')
+        convocation.write({'attachment_ids': [
+            (6, 0, document('Plan d\'accès.pdf').ids)]})
+        self.assertEqual(
+            self.slot.sudo(self.trainer).portal_trainer_documents(), case)
+        self.session.tutor_ids = self.tutor.partner_id
+        self.assertEqual(
+            self.slot.sudo(self.tutor).portal_trainer_documents(), case)
+        for user in (self.trainee, self.other):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.slot.sudo(user).portal_trainer_documents()
+        # a disabled setting is not sent: nor shown
+        trainer_file.enabled = False
+        self.assertFalse(
+            self.slot.sudo(self.trainer).portal_trainer_documents())
+
     def test_only_the_session_s_tutors_validate(self):
         for user in (self.tutor, self.trainer, self.trainee):
             with self.assertRaises(AccessError), self.cr.savepoint():

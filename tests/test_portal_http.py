@@ -247,3 +247,50 @@ class TestPortalRoutes(BrowserCase):
         response = self.get('/my/account')
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.url.endswith('/my/account'), response.url)
+
+    # -------------------------------------------------- trainer's documents
+    def test_trainer_file_documents_of_own_slots_only(self):
+        with self.server_env() as env:
+            session = env['training.slot'].browse(self.ids['taught']) \
+                .session_id
+            trainer_file = session.mail_ids.filtered(
+                lambda mail: mail.kind == 'trainer_file')
+            self.assertTrue(trainer_file, 'the demo session has no trainer '
+                                          'file setting')
+            case = env['ir.attachment'].create({
+                'name': 'Cas Équipe Delta.pdf',
+                'datas_fname': 'Cas Équipe Delta.pdf',
+                'datas': 'JVBERi0xLjQK', 'mimetype': 'application/pdf'})
+            trainer_file.write({'enabled': True,
+                                'attachment_ids': [(6, 0, case.ids)]})
+            case_id = case.id
+        self.authenticate('formateur', 'formateur')
+        page = self.get('/my/training/slot/%d' % self.ids['taught'])
+        self.assertIn('Cas Équipe Delta.pdf', page.text)
+        document = '/my/training/slot/%d/document/%d'
+        response = self.get(document % (self.ids['taught'], case_id))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b'%PDF'))
+        self.assertIn('attachment', response.headers['Content-Disposition'])
+        # another slot's, or another record's attachment through a slot
+        self.assertRefused(
+            self.get(document % (self.ids['not_taught'], case_id)), '%PDF')
+        response = self.get(document % (self.ids['taught'],
+                                        self.ids['document']))
+        self.assertNotIn('%PDF', response.text)
+        self.assertTrue(response.url.endswith(
+            '/my/training/slot/%d' % self.ids['taught']), response.url)
+        # the attendance sheet to sign, of own slots only
+        sheet = '/my/training/slot/%d/attendance-sheet'
+        response = self.get(sheet % self.ids['taught'])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('attachment', response.headers['Content-Disposition'])
+        self.assertIn(self.ids['other_name'], response.text.upper())
+        self.assertRefused(self.get(sheet % self.ids['not_taught']),
+                           self.ids['other_name'])
+        # trainees neither
+        self.authenticate('stagiaire', 'stagiaire')
+        self.assertRefused(self.get(sheet % self.ids['taught']),
+                           self.ids['other_name'])
+        self.assertRefused(
+            self.get(document % (self.ids['taught'], case_id)), '%PDF')
