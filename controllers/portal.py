@@ -115,6 +115,8 @@ class TrainingPortal(CustomerPortal):
         values.update({
             'page_name': 'training',
             'registrations': registrations.sudo(),
+            'certificates': request.env[
+                'training.certificate'].portal_my_certificates(),
         })
         return request.render('training_session.portal_my_training', values)
 
@@ -189,6 +191,20 @@ class TrainingPortal(CustomerPortal):
         ).sudo().render_qweb_pdf(registration.ids)[0]
         return self._file_response(
             pdf, '%s.pdf' % registration.session_id.code, 'application/pdf')
+
+    @http.route('/my/training/certificate/<int:certificate_id>',
+                type='http', auth='user', website=True)
+    def portal_my_certificate(self, certificate_id, **kw):
+        """A certification certificate of the caller, while downloadable."""
+        certificate = request.env['training.certificate']\
+            .portal_my_certificates().filtered(
+                lambda cert: cert.id == certificate_id)
+        if not certificate:
+            return request.redirect('/my')
+        return self._file_response(
+            base64.b64decode(certificate.pdf_file or b''),
+            certificate.pdf_filename or '%s.pdf' % certificate.name,
+            'application/pdf')
 
     @http.route('/my/training/catalogue', type='http', auth='user',
                 website=True, methods=['GET', 'POST'])
@@ -379,8 +395,7 @@ class TrainingPortal(CustomerPortal):
         session; AccessError otherwise."""
         self._check_access('training.slot', slot_id)
         slot = request.env['training.slot'].browse(slot_id)
-        if not (slot.portal_can_record() or slot.portal_can_validate()):
-            raise AccessError(_('This slot is not yours.'))
+        slot._check_portal_staff()
         return slot
 
     @http.route('/my/training/slot/<int:slot_id>/document/<int:attachment_id>',

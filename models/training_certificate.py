@@ -85,6 +85,19 @@ class TrainingCertificate(models.Model):
          'The certificate number must be unique.'),
     ]
 
+    @api.model
+    def portal_my_certificates(self):
+        """The certificates of the user, as the candidate of a linked
+        training session, while their session's download window is open
+        (manual 003: 15 days, then purged); as sudo, for the portal
+        (trainees read no certificate otherwise)."""
+        return self.sudo().search([
+            ('candidate_id.partner_id', '=', self.env.user.partner_id.id),
+            ('session_id.state', '=', 'generated'),
+            ('session_id.download_until', '>=', fields.Datetime.to_string(
+                self.env['training.certification.session']._now())),
+        ], order='generated_on desc, name')
+
     @api.multi
     def certificate_texts(self):
         """(to whom it is awarded, its validity): whole sentences in the

@@ -304,17 +304,23 @@ class TrainingSlot(models.Model):
             self.sudo().sequence_id.session_id.tutor_ids
 
     @api.multi
+    def _check_portal_staff(self):
+        """AccessError unless the user reads this slot and teaches it or
+        tutors its session."""
+        self.ensure_one()
+        self.check_access_rule('read')
+        if not (self.portal_can_record() or self.portal_can_validate()):
+            raise AccessError(_('Only the trainers of this slot and the '
+                                'tutors of its session see its attendance '
+                                'and trainer file.'))
+
+    @api.multi
     def portal_trainer_documents(self):
         """The documents of the trainer file for this slot's trainers and
         its session's tutors: the attachments of the session's enabled
         trainer-file e-mail settings, as sudo (portal users read no
         e-mail settings)."""
-        self.ensure_one()
-        self.check_access_rule('read')
-        if not (self.portal_can_record() or self.portal_can_validate()):
-            raise AccessError(_('Only the trainers of this slot and the '
-                                'tutors of its session read its trainer '
-                                'file.'))
+        self._check_portal_staff()
         return self.sudo().session_id.mail_ids.filtered(
             lambda mail: mail.kind == 'trainer_file' and mail.enabled
         ).mapped('attachment_ids')
@@ -341,12 +347,7 @@ class TrainingSlot(models.Model):
         comments): ``lines`` {attendance id: (state, comment)}, only this
         slot's lines, written as the user (record rules and the tutors'
         lock apply)."""
-        self.ensure_one()
-        self.check_access_rule('read')
-        if not (self.portal_can_record() or self.portal_can_validate()):
-            raise AccessError(_('Only the trainers of this slot and the '
-                                'tutors of its session record its '
-                                'attendance.'))
+        self._check_portal_staff()
         attendances = self.attendance_ids.filtered(
             lambda att: att.id in lines)
         if set(lines) - set(attendances.ids):

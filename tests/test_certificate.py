@@ -409,3 +409,37 @@ class TestCertificateFiles(CertificateCase):
                 self.files[:1].sudo(user).write({'datas': b'Zm9yZ2Vk'})
             with self.assertRaises(AccessError), self.cr.savepoint():
                 self.files[:1].sudo(user).unlink()
+
+
+class TestPortalCertificates(CertificateCase):
+    """A candidate who is a contact of ours (a linked training session's
+    participant) finds their certificate on the portal while the entity
+    may download it (issue 7)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestPortalCertificates, cls).setUpClass()
+        cls.session = cls._generated_session(cls.delegate_a)
+        cls.passed = cls.session.certificate_ids.candidate_id
+        cls.passed.sudo().partner_id = cls.trainee.partner_id
+
+    def _mine(self, user):
+        return self.env['training.certificate'].sudo(user) \
+            .portal_my_certificates()
+
+    def test_own_certificate_while_downloadable(self):
+        self._at(UNTIL)
+        certificate = self._mine(self.trainee)
+        self.assertEqual(certificate, self.session.certificate_ids)
+        self.assertTrue(base64.b64decode(certificate.pdf_file)
+                        .startswith(b'%PDF'))
+        # the candidate who failed has none; nor has anyone else
+        self.session.candidate_ids.filtered(
+            lambda cand: cand != self.passed).sudo().partner_id = \
+            self.tutor.partner_id
+        self.assertFalse(self._mine(self.tutor))
+        self.assertFalse(self._mine(self.trainer))
+
+    def test_gone_after_the_download_window(self):
+        self._at(UNTIL + SECOND)
+        self.assertFalse(self._mine(self.trainee))

@@ -5,6 +5,8 @@ user's record id, redirects to /my without showing anything of it
 (issue 7, security)."""
 import re
 
+from odoo import fields
+
 from .common import BrowserCase
 
 DEMO = 'training_session.%s'
@@ -294,3 +296,48 @@ class TestPortalRoutes(BrowserCase):
                            self.ids['other_name'])
         self.assertRefused(
             self.get(document % (self.ids['taught'], case_id)), '%PDF')
+
+    # ------------------------------------------ certification certificates
+    def test_own_certification_certificate_only(self):
+        with self.server_env() as env:
+            session = env.ref(
+                DEMO % 'training_certification_session_trainer_demo')
+            lea, other = session.candidate_ids.sorted('lastname')[:2]
+            lea.partner_id = env.ref(DEMO % 'partner_training_trainee_demo')
+            other.partner_id = env.ref(DEMO % 'partner_trainee_lambert_demo')
+            # as the generation leaves it (its PDFs are tested elsewhere)
+            env.cr.execute(
+                "UPDATE training_certification_session SET state = "
+                "'generated', generated_on = now() at time zone 'utc', "
+                "download_until = now() at time zone 'utc' + interval "
+                "'15 days' WHERE id = %s", (session.id,))
+            session.invalidate_cache()
+            ids = {}
+            for number, candidate in enumerate((lea, other)):
+                ids[candidate.lastname] = env['training.certificate'].create({
+                    'name': 'CERT-TEST-%d' % number,
+                    'session_id': session.id, 'candidate_id': candidate.id,
+                    'scheme_id': session.scheme_id.id,
+                    'certificate_type_id': session.certificate_type_id.id,
+                    'date_start': session.date_end,
+                    'generated_on': fields.Datetime.now(),
+                    'pdf_file': 'JVBERi0xLjQK',
+                    'pdf_filename': '%s.pdf' % candidate.lastname}).id
+            own, others = ids[lea.lastname], ids[other.lastname]
+        self.authenticate('stagiaire', 'stagiaire')
+        page = self.get('/my/training')
+        self.assertIn('/my/training/certificate/%d' % own, page.text)
+        self.assertNotIn('/my/training/certificate/%d' % others, page.text)
+        response = self.get('/my/training/certificate/%d' % own)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b'%PDF'))
+        self.assertRefused(self.get('/my/training/certificate/%d' % others),
+                           '%PDF')
+        # once the window is closed
+        with self.server_env() as env:
+            env.cr.execute(
+                "UPDATE training_certification_session SET download_until "
+                "= now() at time zone 'utc' - interval '1 second' "
+                "WHERE id = %s", (session.id,))
+        self.assertRefused(self.get('/my/training/certificate/%d' % own),
+                           '%PDF')
