@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Training Sessions",
-    "summary": "Plan training sessions: courses, sequences, slots, "
-               "rooms, populations and registrations",
+    "summary": "Training sessions for French training departments: "
+               "planning, registrations, funders (LHEO), certifications, "
+               "attendance and portal",
     "version": "11.0.1.0.0",
     "category": "Training",
     "website": "https://github.com/training-session/training_session",
