@@ -39,3 +39,4 @@ from . import training_certification_session
 from . import training_certification_candidate
 from . import training_certificate
 from . import ir_attachment
+from . import ir_http

@@ -298,6 +298,24 @@ class TestPortalRoutes(BrowserCase):
             self.get(document % (self.ids['taught'], case_id)), '%PDF')
 
     # ------------------------------------------ certification certificates
+    @staticmethod
+    def _generated_now(env, session):
+        """``session`` as its generation leaves it (its PDFs are tested in
+        test_certificate.py): downloadable for 15 days from now."""
+        env.cr.execute(
+            "UPDATE training_certification_session SET state = "
+            "'generated', generated_on = now() at time zone 'utc', "
+            "download_until = now() at time zone 'utc' + interval "
+            "'15 days' WHERE id = %s", (session.id,))
+        session.invalidate_cache()
+
+    def _window_closed(self, session_id):
+        with self.server_env() as env:
+            env.cr.execute(
+                "UPDATE training_certification_session SET download_until "
+                "= now() at time zone 'utc' - interval '1 second' "
+                "WHERE id = %s", (session_id,))
+
     def test_own_certification_certificate_only(self):
         with self.server_env() as env:
             session = env.ref(
@@ -305,13 +323,7 @@ class TestPortalRoutes(BrowserCase):
             lea, other = session.candidate_ids.sorted('lastname')[:2]
             lea.partner_id = env.ref(DEMO % 'partner_training_trainee_demo')
             other.partner_id = env.ref(DEMO % 'partner_trainee_lambert_demo')
-            # as the generation leaves it (its PDFs are tested elsewhere)
-            env.cr.execute(
-                "UPDATE training_certification_session SET state = "
-                "'generated', generated_on = now() at time zone 'utc', "
-                "download_until = now() at time zone 'utc' + interval "
-                "'15 days' WHERE id = %s", (session.id,))
-            session.invalidate_cache()
+            self._generated_now(env, session)
             ids = {}
             for number, candidate in enumerate((lea, other)):
                 ids[candidate.lastname] = env['training.certificate'].create({
@@ -334,10 +346,34 @@ class TestPortalRoutes(BrowserCase):
         self.assertRefused(self.get('/my/training/certificate/%d' % others),
                            '%PDF')
         # once the window is closed
-        with self.server_env() as env:
-            env.cr.execute(
-                "UPDATE training_certification_session SET download_until "
-                "= now() at time zone 'utc' - interval '1 second' "
-                "WHERE id = %s", (session.id,))
+        self._window_closed(session.id)
         self.assertRefused(self.get('/my/training/certificate/%d' % own),
                            '%PDF')
+
+    def test_web_content_of_certificates_within_the_window_only(self):
+        """Odoo's /web/content reads the binary field through its record:
+        the certificates' download rules apply there too."""
+        with self.server_env() as env:
+            session = env.ref(
+                DEMO % 'training_certification_session_trainer_demo')
+            self._generated_now(env, session)
+            session.write({'certificates_file': 'JVBERi0xLjQK',
+                           'certificates_filename': 'certificats.pdf'})
+            session_id = session.id
+        url = ('/web/content?model=training.certification.session&id=%d'
+               '&field=certificates_file&download=true' % session_id)
+        self.authenticate('gestionnaire.certif', 'gestionnaire.certif')
+        response = self.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b'%PDF'))
+        # the trainer of the session is not the entity
+        self.authenticate('formateur.certif', 'formateur.certif')
+        response = self.get(url)
+        self.assertNotIn(b'%PDF', response.content)
+        # after the 15 days, before the purge
+        self._window_closed(session_id)
+        self.authenticate('gestionnaire.certif', 'gestionnaire.certif')
+        response = self.get(url)
+        # refused (Odoo's /web/content answers any refusal with a 404)
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(b'%PDF', response.content)
