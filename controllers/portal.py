@@ -10,9 +10,9 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.res_partner import PORTAL_FIELDS
+from ..models.res_users import TRAINEE_GROUP
 from ..models.training_registration import REGISTERED_STATES
 
-TRAINEE_GROUP = 'training_session.group_training_session_trainee'
 # what a trainer records per trainee of a slot
 ATTENDANCE_CHOICES = ('todo', 'present', 'absent', 'excused')
 
@@ -24,10 +24,7 @@ class TrainingPortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         if not request.env.context.get('tz'):
-            # the trainees' accounts often have no time zone: the local
-            # hours of the sessions, as in the back office and the mails
-            request.context = dict(request.context, tz=request.env.user.tz or
-                                   'Europe/Paris')
+            request.context = dict(request.context, tz=self._portal_tz())
         values = super(TrainingPortal, self)._prepare_portal_layout_values()
         Registration = request.env['training.registration']
         values.update({
@@ -36,10 +33,9 @@ class TrainingPortal(CustomerPortal):
                 self._registration_domain())
             if Registration.check_access_rights(
                 'read', raise_exception=False) else 0,
-            'training_slot_count': request.env['training.slot'].search_count(
-                self._teaching_domain()),
-            'training_tutoring_count': request.env[
-                'training.slot'].search_count(self._tutoring_domain()),
+            'training_slot_count': self._slot_count(self._teaching_domain()),
+            'training_tutoring_count': self._slot_count(
+                self._tutoring_domain()),
             'training_certification_count': request.env[
                 'training.certification.session'].search_count([
                     ('trainer_id', '=', request.env.user.partner_id.id)])
@@ -49,11 +45,36 @@ class TrainingPortal(CustomerPortal):
         return values
 
     @staticmethod
+    def _portal_tz():
+        """The caller's time zone; the trainees' accounts often have none:
+        then the local hours of the sessions, as in the back office and the
+        mails."""
+        return request.env.user.tz or 'Europe/Paris'
+
+    def _report_pdf(self, xmlid, records):
+        """The PDF of report ``xmlid`` for ``records``, printed as superuser
+        (portal users read no report) in the caller's time zone."""
+        return request.env.ref(xmlid).sudo().with_context(
+            tz=self._portal_tz()).render_qweb_pdf(records.ids)[0]
+
+    @staticmethod
+    def _slot_count(domain):
+        """Slots of ``domain``; none for users who may read no slot
+        (``domain`` None: searching would raise an AccessError)."""
+        Slot = request.env['training.slot']
+        if domain is None or not Slot.check_access_rights(
+                'read', raise_exception=False):
+            return 0
+        return Slot.search_count(domain)
+
+    @staticmethod
     def _tutoring_domain():
+        """The slots of the sessions the user tutors; None for users who
+        are no tutor."""
         user = request.env.user
         if not user.has_group(
                 'training_session.group_training_session_tutor'):
-            return [('id', '=', 0)]
+            return None
         return [('sequence_id.session_id.tutor_ids', 'in',
                  user.partner_id.ids)]
 
@@ -99,9 +120,6 @@ class TrainingPortal(CustomerPortal):
     @staticmethod
     def _teaching_domain():
         partner = request.env.user.partner_id
-        if not request.env['training.slot'].check_access_rights(
-                'read', raise_exception=False):
-            return [('id', '=', 0)]
         return ['|', '|', ('trainer_ids', 'in', partner.ids),
                 ('cotrainer_id', '=', partner.id),
                 ('sequence_id.session_id.trainer_ids', 'in', partner.ids)]
@@ -186,9 +204,9 @@ class TrainingPortal(CustomerPortal):
             return request.redirect('/my')
         if registration.state != 'done':
             return request.redirect('/my/training')
-        pdf = request.env.ref(
-            'training_session.action_report_attendance_certificate'
-        ).sudo().render_qweb_pdf(registration.ids)[0]
+        pdf = self._report_pdf(
+            'training_session.action_report_attendance_certificate',
+            registration)
         return self._file_response(
             pdf, '%s.pdf' % registration.session_id.code, 'application/pdf')
 
@@ -335,6 +353,9 @@ class TrainingPortal(CustomerPortal):
         tutoring = request.httprequest.path.endswith('/tutoring')
         domain = self._tutoring_domain() if tutoring \
             else self._teaching_domain()
+        if domain is None or not Slot.check_access_rights(
+                'read', raise_exception=False):
+            return request.redirect('/my')
         values.update({
             'page_name': 'training_teaching',
             'tutoring': tutoring,
@@ -422,9 +443,8 @@ class TrainingPortal(CustomerPortal):
         except AccessError:
             return request.redirect('/my')
         session = slot.sudo().session_id
-        pdf = request.env.ref(
-            'training_session.action_report_attendance_sheet'
-        ).sudo().render_qweb_pdf(session.ids)[0]
+        pdf = self._report_pdf(
+            'training_session.action_report_attendance_sheet', session)
         return self._file_response(
             pdf, _('Attendance sheet - %s.pdf') % session.code,
             'application/pdf')

@@ -17,8 +17,10 @@ VALIDATOR_GROUPS = (
 RECORDED_FIELDS = {'state', 'comment'}
 # set by the validation only, never written directly
 VALIDATION_FIELDS = {'validated_by_id', 'validated_on'}
-# what a line is about: fixed
-IDENTITY_FIELDS = {'registration_id', 'slot_id'}
+# what a line is about: fixed (the related ones would write through)
+IDENTITY_FIELDS = {'registration_id', 'slot_id', 'session_id', 'partner_id',
+                   'sequence_id', 'date_start'}
+TRAINING_USER_GROUP = 'training_session.group_training_session_user'
 
 
 class TrainingAttendance(models.Model):
@@ -152,6 +154,10 @@ class TrainingAttendance(models.Model):
 
     @api.multi
     def write(self, vals):
+        if self.env.uid != SUPERUSER_ID and set(vals) - RECORDED_FIELDS and \
+                not self.env.user.has_group(TRAINING_USER_GROUP):
+            raise UserError(_('Trainers and tutors record the attendance and '
+                              'its comment, nothing else.'))
         if IDENTITY_FIELDS.intersection(vals) or (
                 VALIDATION_FIELDS.intersection(vals) and
                 self.env.uid != SUPERUSER_ID):
@@ -175,17 +181,19 @@ class TrainingAttendance(models.Model):
                    for group in VALIDATOR_GROUPS):
             raise UserError(_('Only tutors and Operational Managers validate '
                               'attendance.'))
-        todo = self.filtered(lambda att: att.state == 'todo')
+        # validated once: by whom and when stays
+        lines = self.filtered(lambda att: not att.validated_on)
+        todo = lines.filtered(lambda att: att.state == 'todo')
         if todo:
             raise UserError(_(
                 'Record the attendance of %s before validating.') % ', '.join(
                     sorted(set(todo.sudo().mapped('partner_id.name')))))
         # the user's rules first; the validation fields then only through
         # this method (no context key a caller could pass)
-        self.check_access_rights('write')
-        self.check_access_rule('write')
-        return self.sudo().write({'validated_by_id': self.env.uid,
-                                  'validated_on': fields.Datetime.now()})
+        lines.check_access_rights('write')
+        lines.check_access_rule('write')
+        return lines.sudo().write({'validated_by_id': self.env.uid,
+                                   'validated_on': fields.Datetime.now()})
 
     @api.multi
     def unlink(self):

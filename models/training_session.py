@@ -817,9 +817,11 @@ class TrainingSession(models.Model):
 
     @api.multi
     def _tz(self):
-        """The time zone dates are shown and entered in: the user's, Paris
-        when the user has none."""
-        return pytz.timezone(self.env.user.tz or 'Europe/Paris')
+        """The time zone dates are shown and entered in: the context's (the
+        caller's, also for a report printed as superuser), else the
+        user's, Paris when none."""
+        return pytz.timezone(self.env.context.get('tz') or
+                             self.env.user.tz or 'Europe/Paris')
 
     @api.multi
     def _local(self, value):

@@ -133,6 +133,16 @@ class TestAttendance(TrainingCase):
             'date_end': '2027-07-05 15:30:00'})
         self.assertEqual(afternoon.half_days(),
                          [(datetime.date(2027, 7, 5), 'pm')])
+        # printed as superuser for a portal user: the caller's zone (the
+        # context's) wins over the printing user's
+        paris, self.env.user.tz = self.env.user.tz, 'America/New_York'
+        self.assertEqual(
+            afternoon.with_context(tz='Europe/Paris').half_days(),
+            [(datetime.date(2027, 7, 5), 'pm')])
+        # 08:00-11:30 in New York
+        self.assertEqual(afternoon.with_context(tz=False).half_days(),
+                         [(datetime.date(2027, 7, 5), 'am')])
+        self.env.user.tz = paris
         # two full days
         two_days = self.Slot.create({
             'sequence_id': self.sequence.id,

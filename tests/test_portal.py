@@ -279,8 +279,7 @@ class TestPortalReviewFixes(TestPortalData):
         attendance = self.reg.attendance_ids
         attendance.write({'state': 'present'})
         with self.assertRaises(UserError), self.cr.savepoint():
-            attendance.sudo(self.trainer).with_context(
-                training_attendance_validation=True).write(
+            attendance.sudo(self.trainer).write(
                 {'validated_on': '2027-02-01 10:00:00'})
         # a tutor of another session cannot validate these lines
         with self.assertRaises(AccessError), self.cr.savepoint():
@@ -309,3 +308,84 @@ class TestPortalReviewFixes(TestPortalData):
                                           publication_state='published')
         with self.assertRaises(AccessError):
             session.sudo(self.trainer).portal_request_registration()
+
+    def test_trainers_and_tutors_write_the_attendance_only(self):
+        """Over RPC, a trainer or tutor could move a line to another trainee
+        or date (related fields write through): only the attendance and its
+        comment are theirs."""
+        self.session.tutor_ids = self.tutor.partner_id
+        attendance = self.reg.attendance_ids
+        other_partner = self.other.partner_id
+        for user in (self.trainer, self.tutor):
+            for values in ({'partner_id': other_partner.id},
+                           {'date_start': '2030-01-01 08:00:00'},
+                           {'session_id': self.session.id},
+                           {'state': 'present',
+                            'partner_id': other_partner.id}):
+                with self.assertRaises(UserError), self.cr.savepoint():
+                    attendance.sudo(user).write(values)
+        self.assertEqual(attendance.partner_id, self.trainee.partner_id)
+        self.assertEqual(self.reg.partner_id, self.trainee.partner_id)
+        self.assertEqual(attendance.state, 'todo')
+        attendance.sudo(self.trainer).write({'state': 'present',
+                                             'comment': 'Ponctuel'})
+        self.assertEqual(attendance.comment, 'Ponctuel')
+
+    def test_a_validation_is_not_stamped_again(self):
+        self.session.tutor_ids = self.tutor.partner_id
+        second = self._create_user('t_tutor_second',
+                                   'group_training_session_tutor',
+                                   portal=True)
+        self.session.tutor_ids |= second.partner_id
+        attendance = self.reg.attendance_ids
+        attendance.write({'state': 'present'})
+        attendance.sudo(self.tutor).action_validate()
+        stamped = (attendance.validated_by_id, attendance.validated_on)
+        attendance.sudo(second).action_validate()
+        self.assertEqual(
+            (attendance.validated_by_id, attendance.validated_on), stamped)
+
+    def test_a_trainee_s_documents_are_theirs_only(self):
+        """Odoo checks an attachment against its record: trainers and
+        tutors read the registrations of their sessions, trainees the
+        sessions they attend; /web/content would serve their files."""
+        self.session.tutor_ids = self.tutor.partner_id
+        Attachment = self.env['ir.attachment']
+
+        def file_of(record, name):
+            return Attachment.create({
+                'name': name, 'datas_fname': name, 'datas': 'JVBERi0xLjQK',
+                'res_model': record._name, 'res_id': record.id})
+        own = file_of(self.reg, 'convocation-lambert.pdf')
+        others = file_of(self.other_reg, 'convocation-autre.pdf')
+        session_file = file_of(self.session, 'notes-internes.pdf')
+        self.assertEqual(own.sudo(self.trainee).datas, b'JVBERi0xLjQK')
+        for user, attachment in ((self.trainee, others),
+                                 (self.trainee, session_file),
+                                 (self.trainer, own), (self.tutor, own),
+                                 (self.other, own)):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                attachment.sudo(user).read(['datas'])
+        # nor found by a search (as those of records one may not read)
+        for user, visible in ((self.trainee, own), (self.trainer, False),
+                              (self.tutor, False)):
+            found = Attachment.sudo(user).search([
+                ('res_model', 'in', ('training.registration',
+                                     'training.session'))])
+            self.assertEqual(found, Attachment.browse(visible and visible.id))
+        # the back office reads them all
+        (own | others | session_file).sudo(self.user).read(['datas'])
+
+    def test_trainee_does_not_rename_their_user(self):
+        """Odoo lets users write their own name and e-mail: for trainees
+        that would skip the checks of their personal data page."""
+        for values in ({'name': 'x'}, {'email': 'pas-une-adresse'}):
+            with self.assertRaises(UserError), self.cr.savepoint():
+                self.trainee.sudo(self.trainee).write(values)
+        self.assertEqual(self.trainee.partner_id.name, 'LAMBERT Hugo')
+        # their preferences stay theirs
+        self.trainee.sudo(self.trainee).write({'tz': 'Europe/Paris'})
+        self.assertEqual(self.trainee.tz, 'Europe/Paris')
+        # the administrators change them
+        self.trainee.write({'email': 'hugo@example.fr'})
+        self.assertEqual(self.trainee.partner_id.email, 'hugo@example.fr')

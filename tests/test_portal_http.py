@@ -23,15 +23,23 @@ class TestPortalRoutes(BrowserCase):
             sequence = ref(DEMO % 'training_sequence_management_1_demo')
             taught = ref(DEMO % 'training_slot_management_1_1_demo')
             not_taught = ref(DEMO % 'training_slot_management_1_2_demo')
-            document = env['ir.attachment'].create({
+            Attachment = env['ir.attachment']
+            document = Attachment.create({
                 'name': 'convocation-lambert.pdf',
                 'datas_fname': 'convocation-lambert.pdf',
                 'datas': 'JVBERi0xLjQK', 'res_model': 'training.registration',
                 'res_id': other.id})
+            other.document_ids = [(4, document.id)]
+            own_document = Attachment.create({
+                'name': 'convocation-moreau.pdf',
+                'datas_fname': 'convocation-moreau.pdf',
+                'datas': 'JVBERi0xLjQK', 'res_model': 'training.registration',
+                'res_id': own.id, 'mimetype': 'application/pdf'})
+            own.document_ids = [(4, own_document.id)]
             self.ids = {
                 'own': own.id, 'other': other.id, 'sequence': sequence.id,
                 'taught': taught.id, 'not_taught': not_taught.id,
-                'document': document.id,
+                'document': document.id, 'own_document': own_document.id,
                 'other_name': other.partner_id.lastname.upper(),
                 'own_session': own.session_id.name,
             }
@@ -85,6 +93,23 @@ class TestPortalRoutes(BrowserCase):
                 self.ids['other'], self.ids['document'])), '%PDF')
         self.assertRefused(self.get(
             '/my/training/registration/%d/certificate' % self.ids['other']))
+        # their own convocation, from their registration's page
+        page = self.get('/my/training/registration/%d' % self.ids['own'])
+        own_url = '/my/training/registration/%d/document/%d' % (
+            self.ids['own'], self.ids['own_document'])
+        self.assertIn(own_url, page.text)
+        response = self.get(own_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b'%PDF'))
+        self.assertEqual(response.headers['X-Content-Type-Options'],
+                         'nosniff')
+        # and through Odoo's /web/content: their own only
+        response = self.get('/web/content/%d?download=true' %
+                            self.ids['own_document'])
+        self.assertTrue(response.content.startswith(b'%PDF'))
+        response = self.get('/web/content/%d?download=true' %
+                            self.ids['document'])
+        self.assertNotIn(b'%PDF', response.content)
         # another registration's document through the caller's own one
         response = self.get('/my/training/registration/%d/document/%d' % (
             self.ids['own'], self.ids['document']))
@@ -175,6 +200,11 @@ class TestPortalRoutes(BrowserCase):
         self.assertRefused(
             self.get('/my/training/registration/%d' % self.ids['other']),
             self.ids['other_name'])
+        # nor their documents through Odoo's /web/content
+        for document in ('document', 'own_document'):
+            response = self.get('/web/content/%d?download=true' %
+                                self.ids[document])
+            self.assertNotIn(b'%PDF', response.content)
 
     def test_certification_page_for_its_trainer_only(self):
         with self.server_env() as env:
@@ -377,3 +407,14 @@ class TestPortalRoutes(BrowserCase):
         # refused (Odoo's /web/content answers any refusal with a 404)
         self.assertEqual(response.status_code, 404)
         self.assertNotIn(b'%PDF', response.content)
+
+    def test_my_for_users_without_training_access(self):
+        """A certification delegate reads no slot nor registration: /my
+        still works, without the training entries."""
+        self.authenticate('delegataire', 'delegataire')
+        response = self.get('/my')
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.url.endswith('/my'), response.url)
+        self.assertNotIn('href="/my/training/teaching"', response.text)
+        self.assertRefused(self.get('/my/training/teaching'))
+        self.assertRefused(self.get('/my/training/tutoring'))
