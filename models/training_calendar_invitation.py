@@ -4,6 +4,8 @@ import logging
 
 from odoo import api, fields, models
 
+from .mail_batch import queue_mail, render_batch
+
 _logger = logging.getLogger(__name__)
 
 
@@ -147,41 +149,55 @@ class TrainingCalendarInvitation(models.Model):
         for the text and UTC for the event times."""
         if not self:
             return
-        self = self.sudo()
-        now = fields.Datetime.now()
-        for inv in self:
-            values = {'state': 'cancelled' if method == 'CANCEL' else 'sent',
-                      'sent_date': now}
-            if raise_revision:
-                values['revision'] = inv.revision + 1
-            inv.write(values)
-            inv._deliver(method)
+        invitations = self.sudo()
+        invitations.write({
+            'state': 'cancelled' if method == 'CANCEL' else 'sent',
+            'sent_date': fields.Datetime.now()})
+        if raise_revision:
+            self.env.cr.execute(
+                'UPDATE training_calendar_invitation '
+                'SET revision = COALESCE(revision, 0) + 1 WHERE id IN %s',
+                (tuple(invitations.ids),))
+            invitations.invalidate_cache(['revision'])
+        invitations._deliver(method)
 
     @api.multi
     def _deliver(self, method):
-        """Queue the mail of this invitation's current revision, in a
-        savepoint: when it fails, the invitation keeps the method to send
-        and the error, and the scheduled action tries again."""
-        self.ensure_one()
+        """Queue the mails of these invitations' current revision: the
+        template rendered once for all, each mail queued in a savepoint.
+        When one fails, its invitation keeps the method to send and the
+        error, and the scheduled action tries again."""
         template = self.env.ref(
             'training_session.mail_template_calendar_cancellation'
             if method == 'CANCEL' else
             'training_session.mail_template_calendar_invitation')
-        try:
-            with self.env.cr.savepoint():
-                ics = self.registration_id.ics_invitation(
-                    self.sequence_id, method=method, revision=self.revision)
-                template.send_mail(self.id, email_values={
-                    'recipient_ids': [(4, self.partner_id.id)],
-                    'attachment_ids': self._ics_attachment(ics, method).ids,
-                })
-        except Exception as error:  # logged, tried again by the cron
-            _logger.exception('Calendar invitation %s failed', self.id)
-            self.write({'pending_method': method, 'error': str(error)})
-            return False
-        if self.pending_method:
-            self.write({'pending_method': False, 'error': False})
-        return True
+        rendered = render_batch(
+            self, template,
+            lambda inv, error: inv._delivery_failed(method, error))
+        delivered = self.browse()
+        for inv in self.filtered(lambda inv: inv.id in rendered):
+            try:
+                with self.env.cr.savepoint():
+                    ics = inv.registration_id.ics_invitation(
+                        inv.sequence_id, method=method,
+                        revision=inv.revision)
+                    queue_mail(self.env, rendered[inv.id], {
+                        'recipient_ids': [(4, inv.partner_id.id)],
+                        'attachment_ids': inv._ics_attachment(
+                            ics, method).ids,
+                    })
+            except Exception as error:  # logged, tried again by the cron
+                _logger.exception('Calendar invitation %s failed', inv.id)
+                inv._delivery_failed(method, error)
+            else:
+                delivered |= inv
+        delivered.filtered('pending_method').write(
+            {'pending_method': False, 'error': False})
+        return delivered
+
+    @api.multi
+    def _delivery_failed(self, method, error):
+        self.write({'pending_method': method, 'error': str(error)})
 
     @api.model
     def _cron_retry(self, batch_size=200):
@@ -195,8 +211,9 @@ class TrainingCalendarInvitation(models.Model):
             if not invitations:
                 return
             tried += invitations.ids
-            for inv in invitations:
-                inv._deliver(inv.pending_method)
+            for method in set(invitations.mapped('pending_method')):
+                invitations.filtered(
+                    lambda inv: inv.pending_method == method)._deliver(method)
             self.env['training.session.mail.schedule']._commit()
 
     @api.multi

@@ -3,10 +3,10 @@ import logging
 
 from odoo import api, fields, models
 
+from .mail_batch import queue_mail, render_batch
+
 _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-# what the templates render (no partner_to: the recipient is the line's)
-RENDERED_FIELDS = ['subject', 'body_html', 'email_from', 'reply_to']
 
 
 class TrainingSessionMailSent(models.Model):
@@ -101,35 +101,18 @@ class TrainingSessionMailSent(models.Model):
     @api.multi
     def _render(self, template):
         """{line id: rendered values}, for all the lines at once, else line
-        by line when that fails: the lines that fail are left out, logged
-        and counted, to be tried again by a later run."""
-        try:
-            with self.env.cr.savepoint():
-                return template.generate_email(self.ids, RENDERED_FIELDS)
-        except Exception as error:
-            if len(self) == 1:
-                _logger.exception('Session mail %s to %s: rendering failed',
-                                  self.schedule_id.id, self.partner_id.id)
-                self._fail(error)
-                return {}
-        rendered = {}
-        for line in self:
-            rendered.update(line._render(template))
-        return rendered
+        by line when that fails: the lines that fail are left out, counted,
+        and tried again by a later run."""
+        return render_batch(self, template,
+                            lambda line, error: line._fail(error))
 
     @api.multi
     def _create_mail(self, values):
         """Queue this line's mail from its rendered ``values``, with the
         setting's recipients, blind copies and attachments."""
         self.ensure_one()
-        values = dict(values)
-        values.pop('attachments', None)
-        values.pop('partner_ids', None)
-        if not values.get('email_from'):
-            values.pop('email_from', None)
-        values.update(self.schedule_id._email_values(self))
-        values['attachment_ids'] = [(6, 0, values.get('attachment_ids', []))]
-        return self.env['mail.mail'].create(values)
+        return queue_mail(self.env, values,
+                          self.schedule_id._email_values(self))
 
     @api.multi
     def _fail(self, error):

@@ -14,7 +14,10 @@ file back under other references (preview, then import). Last, registers
 K trainees on a session of 20 slots in one operation, and prints its
 attendance sheet. Last, runs the mail scheduler over S sessions of three
 sequences and 20 participants whose every send is due
-(``--only scheduler --scheduler S`` for that one alone).
+(``--only scheduler --scheduler S`` for that one alone). Last, the
+calendar invitations of a session of 100 trainees and four sequences:
+registered at once, a slot moved, the session cancelled
+(``--only invitations``).
 """
 import argparse
 import base64
@@ -196,6 +199,41 @@ def bench_scheduler(env, count, sequences=3, participants=20):
         due, env['mail.mail'].search_count([]) - mails_before))
 
 
+def bench_invitations(env, participants=100, sequences=4):
+    """The calendar invitations of one published session of ``sequences``
+    sequences: ``participants`` trainees registered at once (one invitation
+    each per sequence), a slot moved (one update each), the session
+    cancelled (a cancellation each per sequence)."""
+    env = env(context=dict(env.context, tracking_disable=True,
+                           mail_create_nolog=True, mail_notrack=True))
+    partners = env['res.partner'].browse([env['res.partner'].create({
+        'name': 'Invité %d' % index, 'lang': 'fr_FR' if index % 2 else
+        False, 'email': 'invite%d@example.fr' % index}).id
+        for index in range(participants)])
+    session = env['training.session'].create({
+        'name': 'Invitations', 'year': 2031, 'calendar_invitations': True,
+        'publication_state': 'published', 'capacity_max': participants})
+    slots = env['training.slot']
+    for number in range(sequences):
+        day = '2031-03-%02d' % (number + 2)
+        sequence = env['training.sequence'].create({
+            'session_id': session.id, 'name': 'Jour %d' % (number + 1)})
+        slots |= env['training.slot'].create({
+            'sequence_id': sequence.id, 'date_start': day + ' 08:00:00',
+            'date_end': day + ' 16:00:00'})
+    Mail = env['mail.mail']
+    for label, func in (
+            ('invitations: %d trainees registered' % participants,
+             lambda: session.register_partners(partners, state='confirmed')),
+            ('invitations: a slot moved (updates)',
+             lambda: slots[0].write({'date_start': '2031-03-02 09:00:00'})),
+            ('invitations: the session cancelled',
+             lambda: session.action_cancel())):
+        before = Mail.search_count([])
+        measure(env, label, func)
+        print('  (%d mails queued)' % (Mail.search_count([]) - before))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--source', default='training_test')
@@ -205,7 +243,7 @@ def main():
     parser.add_argument('--trainees', type=int, default=500)
     parser.add_argument('--scheduler', type=int, default=1000,
                         help='sessions of the mail scheduler run')
-    parser.add_argument('--only', choices=['scheduler'],
+    parser.add_argument('--only', choices=['scheduler', 'invitations'],
                         help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
@@ -221,6 +259,9 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.only == 'scheduler':
             bench_scheduler(env, args.scheduler)
+            return
+        if args.only == 'invitations':
+            bench_invitations(env)
             return
         start = time.time()
         populate(env, args.sessions)
@@ -249,6 +290,7 @@ def main():
         bench_feed(env, args.feed)
         bench_registrations(env, args.trainees)
         bench_scheduler(env, args.scheduler)
+        bench_invitations(env)
         cr.commit()
 
 
