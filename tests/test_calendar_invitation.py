@@ -325,6 +325,32 @@ class TestCalendarInvitations(TrainingCase):
             self.assertEqual(icalendar.Calendar.from_ical(
                 parts[0].get_payload(decode=True))['METHOD'], method)
 
+    def test_one_failure_does_not_hold_the_others_of_a_batch(self):
+        """A change sends its invitations in one batch: the one that fails
+        waits for the scheduled action, the others go."""
+        Registration = type(self.Registration)
+        original = Registration.ics_invitation
+        lea = self.Partner.create({'name': 'Léa Morel',
+                                   'email': 'lea@example.fr'})
+        ines = self.Partner.create({'name': 'Inès Garnier',
+                                    'email': 'ines@example.fr'})
+
+        def failing_for_lea(registration, sequence, **kwargs):
+            if registration.partner_id == lea:
+                raise OSError('disk full')
+            return original(registration, sequence, **kwargs)
+
+        with mock.patch.object(Registration, 'ics_invitation',
+                               failing_for_lea):
+            self.session.register_partners(lea | ines, state='confirmed')
+        self.assertEqual(len(self._ics_mails(ines)), 3)
+        self.assertFalse(self._ics_mails(lea))
+        waiting = self.Invitation.search([('pending_method', '!=', False)])
+        self.assertEqual(waiting.mapped('partner_id'), lea)
+        self.env['training.session.mail.schedule']._cron_send_due()
+        self.assertEqual(len(self._ics_mails(lea)), 3)
+        self.assertEqual(len(self._ics_mails(ines)), 3)
+
     def test_failed_invitation_mail_is_tried_again(self):
         Invitation = type(self.Invitation)
         original = Invitation._ics_attachment
