@@ -49,10 +49,12 @@ class TrainingChangeRequest(models.Model):
     decided_by_id = fields.Many2one('res.users', string='Decided by',
                                     readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
-    session_number = fields.Char(string='Session number')
-    date_start = fields.Date(string='Start date')
-    date_end = fields.Date(string='End date')
-    place_id = fields.Many2one('res.partner', string='Session place')
+    # required by the funder's extranet (manual 002, marked *)
+    session_number = fields.Char(string='Session number', required=True)
+    date_start = fields.Date(string='Start date', required=True)
+    date_end = fields.Date(string='End date', required=True)
+    place_id = fields.Many2one('res.partner', string='Session place',
+                               required=True)
     seats = fields.Integer(string='Seats')
     info_ids = fields.One2many('training.change.request.info', 'request_id',
                                string='Information sessions')

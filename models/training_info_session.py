@@ -33,13 +33,14 @@ class TrainingInfoSessionMixin(models.AbstractModel):
          ('impasse', 'Cul-de-sac (impasse)'), ('route', 'Road (route)'),
          ('quai', 'Quay (quai)'), ('cours', 'Promenade (cours)')],
         string='Street type')
-    street_name = fields.Char(string='Street name')
+    # required by the funder's extranet (manual 002, marked *)
+    street_name = fields.Char(string='Street name', required=True)
     building = fields.Char(string='Building line',
                            help='Building, staircase, floor...')
     special_mention = fields.Char(string='Special mention',
                                   help='Locality, PO box...')
-    zip = fields.Char(string='Postal code')
-    city = fields.Char()
+    zip = fields.Char(string='Postal code', required=True)
+    city = fields.Char(required=True)
     cedex = fields.Char(string='CEDEX')
 
     _sql_constraints = [

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
 
 from .common import TrainingCase
 
@@ -29,6 +32,7 @@ class TestChangeRequest(TrainingCase):
                   'info_ids': [(0, 0, {'date': '2022-08-31',
                                        'time_start': 10.0, 'time_end': 12.0,
                                        'seats': 15, 'zip': '34500',
+                                       'street_name': 'de la Madeleine',
                                        'city': 'BEZIERS'})]}
         values.update(vals)
         return self.Request.sudo(user or self.user).create(values)
@@ -158,3 +162,25 @@ class TestChangeRequest(TrainingCase):
         self.assertEqual(session.seats, 0)
         self.assertEqual(session.info_session_ids.seats, 0)
         self.assertTrue(session.exists())
+
+    def test_the_starred_fields_are_required(self):
+        """Manual 002: session number, dates and place of the session, and
+        the information session's street, postal code and city are
+        marked *: a request without one is not recorded."""
+        for missing in ('session_number', 'date_start', 'date_end',
+                        'place_id'):
+            with self.assertRaises(psycopg2.IntegrityError) as caught, \
+                    mute_logger('odoo.sql_db'), self.cr.savepoint():
+                self._new_session_request(**{missing: False})
+            self.assertIn(missing, str(caught.exception))
+        info = {'date': '2022-08-31', 'time_start': 10.0, 'time_end': 12.0,
+                'seats': 15, 'street_name': 'de la Madeleine',
+                'zip': '34000', 'city': 'MONTPELLIER'}
+        for missing in ('street_name', 'zip', 'city'):
+            with self.assertRaises(psycopg2.IntegrityError) as caught, \
+                    mute_logger('odoo.sql_db'), self.cr.savepoint():
+                self._new_session_request(
+                    info_ids=[(0, 0, dict(info, **{missing: False}))])
+            self.assertIn(missing, str(caught.exception))
+        self.assertFalse(self.Request.search(
+            [('component_id', '=', self.component.id)]))

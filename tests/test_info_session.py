@@ -18,7 +18,9 @@ class TestInfoSession(TrainingCase):
 
     def _info(self, **vals):
         values = {'session_id': self.session.id, 'date': '2022-08-31',
-                  'time_start': 10.0, 'time_end': 12.0, 'seats': 15}
+                  'time_start': 10.0, 'time_end': 12.0, 'seats': 15,
+                  'street_name': 'de la Madeleine', 'zip': '34000',
+                  'city': 'MONTPELLIER'}
         values.update(vals)
         return self.Info.create(values)
 

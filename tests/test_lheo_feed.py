@@ -144,7 +144,8 @@ class TestLheoExport(LheoCase):
         for day in ('2022-08-01', '2022-08-10', '2022-08-20'):
             self.env['training.info.session'].create({
                 'session_id': self.session.id, 'date': day,
-                'time_start': 14.0, 'time_end': 16.0, 'seats': 12})
+                'time_start': 14.0, 'time_end': 16.0, 'seats': 12,
+                'street_name': 'Haute', 'zip': '34500', 'city': 'BEZIERS'})
         root = self._feed()
         self.schema.assertValid(root)
         action = root.find('l:offres/l:formation/l:action', NS)
