@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import psycopg2
+from lxml import etree
 
 import odoo
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests.common import get_db_name
+from odoo.tools.safe_eval import safe_eval
 
 from .common import TrainingCase
 
@@ -28,6 +30,32 @@ class RegistrationCase(TrainingCase):
 class TestRegistration(RegistrationCase):
     """Registrations: funding, slots first, seats and waiting list
     (manuals 001 and 004)."""
+
+    def _list_context(self, model, view_xmlid, record):
+        """The context of the registrations list of ``view_xmlid`` (a form
+        of ``model``) for ``record``, as the web client evaluates it."""
+        arch = self.env[model].fields_view_get(
+            self.env.ref(view_xmlid).id, 'form')['arch']
+        node = etree.fromstring(arch).xpath(
+            "//field[@name='registration_ids']")[0]
+        return safe_eval(node.get('context'), {'active_id': record.id})
+
+    def test_adding_a_trainee_from_either_list_enrols_them(self):
+        """Manual 004 (5): from the session's page or the trainee's record,
+        the trainee joins all the workshops of the session."""
+        for model, view, record, field, other in (
+                ('training.session',
+                 'training_session.training_session_view_form',
+                 self.session, 'partner_id', self._trainee('Léa Morel')),
+                ('res.partner',
+                 'training_session.res_partner_view_form_trainee',
+                 self._trainee('Hugo Lambert'), 'session_id', self.session)):
+            context = self._list_context(model, view, record)
+            registration = self.Registration.with_context(context).create(
+                {field: other.id})
+            self.assertEqual(registration.state, 'confirmed')
+            self.assertEqual(registration.attendance_ids.mapped('slot_id'),
+                             self.workshop.slot_ids)
 
     def test_no_registration_before_a_slot(self):
         empty = self._create_session(name='Sans atelier')
