@@ -784,6 +784,9 @@ class TrainingSession(models.Model):
                     values['planned_' + name] = self._shifted(
                         sequence[name], shift)
             sequence.copy(values)
+        if not first and len(new.sequence_ids) <= 1:
+            # nothing dated to shift: the new dates are the session's
+            new._set_period(date_start, date_end)
         if new.date_end and self._local(new.date_end).date() > end:
             raise UserError(_(
                 'The copied sequences end on %s, after the end date %s: '

@@ -35,6 +35,13 @@ class TestDuplicate(TrainingCase):
         cls.env['training.registration'].create({
             'session_id': cls.source.id, 'state': 'confirmed',
             'partner_id': cls.Partner.create({'name': 'Inscrit'}).id})
+        cls.env['training.cost.line'].create({
+            'session_id': cls.source.id, 'amount': 1200.0,
+            'cost_type_id': cls.env.ref(
+                'training_session.training_cost_type_teaching').id})
+        cls.env['training.funding'].create({
+            'session_id': cls.source.id, 'amount': 800.0,
+            'funder_id': cls.Partner.create({'name': 'OPCO'}).id})
         cls.source.message_post(body='Historique de la session')
         cls.source.action_publish()
         cls.source.action_confirm()
@@ -51,6 +58,10 @@ class TestDuplicate(TrainingCase):
             self.assertEqual(new[name], self.source[name], name)
         self.assertFalse(new.slot_ids)
         self.assertFalse(new.registration_ids)
+        # costs and fundings are the old session's, not the new one's
+        self.assertEqual(len(self.source.cost_line_ids), 1)
+        self.assertFalse(new.cost_line_ids)
+        self.assertFalse(new.funding_ids)
         # hot and cold survey configuration of the sequences
         self.assertEqual(
             [(seq.name, seq.survey_hot_id, seq.survey_cold_id)
@@ -60,6 +71,15 @@ class TestDuplicate(TrainingCase):
         self.assertEqual(new.sequence_ids[-1].survey_cold_id, self.cold)
         bodies = ' '.join(new.message_ids.mapped('body'))
         self.assertNotIn('Historique de la session', bodies)
+
+    def test_a_session_without_dates_takes_the_new_ones(self):
+        source = self._create_session(name='Sans planning', year='2027')
+        new = source.duplicate_on_dates('2028', '2028-02-01', '2028-02-03')
+        self.assertEqual(
+            (new._local(new.date_start).date().isoformat(),
+             new._local(new.date_end).date().isoformat()),
+            ('2028-02-01', '2028-02-03'))
+        self.assertFalse(source.sequence_ids)
 
     def test_sequences_shifted_keeping_offsets_and_local_hours(self):
         # the pre-work starts first (5 May): it moves to 5 January 2028
