@@ -142,14 +142,30 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------ welcome sheet
     @api.multi
+    def _check_welcome_sheet_rights(self):
+        user = self.env.user
+        if user.has_group(TRAINING_USER_GROUP):
+            return
+        if user.has_group('training_session.group_training_session_tutor'):
+            followed = self.env['training.registration'].sudo().search([
+                ('partner_id', 'in', self.ids),
+                ('session_id.tutor_ids', 'in', user.partner_id.ids),
+            ]).mapped('partner_id')
+            if not self - followed:
+                return
+        raise AccessError(_('Only training users, and the tutors of their '
+                            'sessions, print the welcome sheets of '
+                            'trainees.'))
+
+    @api.multi
     def action_welcome_sheet(self):
         """Print the welcome sheet of the trainees: their portal login, and
         for those who never logged in a link to choose their password (valid
         30 days). A portal user is created for the trainees who have none;
         no password is ever printed. Only for trainee records, by training
-        users, and never for a person with back-office access."""
-        if not self.env.user.has_group(TRAINING_USER_GROUP):
-            raise AccessError(_('Only training users print welcome sheets.'))
+        users and the tutors of their sessions (manual 004, 7), and never
+        for a person with back-office access."""
+        self._check_welcome_sheet_rights()
         refused = self.filtered(lambda partner: not partner.is_trainee or any(
             not user.share for user in partner.sudo().user_ids))
         if refused:

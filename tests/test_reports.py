@@ -256,3 +256,31 @@ class TestWelcomeSheetRefusals(ReportCase):
             'title': self.env.ref('base.res_partner_title_madam').id})
         with self.assertRaises(AccessError):
             trainee.sudo(self.trainer).action_welcome_sheet()
+
+    def test_tutors_print_the_sheets_of_their_sessions_trainees(self):
+        """Manual 004 (7): the tutor prints the trainee's welcome sheet."""
+        tutor = self._create_user('t_tutor_office',
+                                  'group_training_session_tutor')
+        followed = self._create_session(
+            name='Suivi emploi', tutor_ids=[(6, 0, tutor.partner_id.ids)])
+        self._add_sequence(followed, 'Atelier', slots=[
+            ('2027-03-01 08:00:00', '2027-03-01 11:00:00')])
+        title = self.env.ref('base.res_partner_title_madam').id
+        ines, other = [self.Partner.create({
+            'is_trainee': True, 'lastname': lastname, 'firstname': 'Inès',
+            'title': title}) for lastname in ('Garnier', 'Petit')]
+        self._register(followed, ines)
+        ines.sudo(tutor).action_welcome_sheet()
+        self.assertTrue(ines.user_ids)
+        document = html.fromstring(self.env.ref(
+            'training_session.action_report_welcome_sheet').sudo(tutor)
+            .render_qweb_html(ines.ids)[0])
+        self.assertEqual(document.xpath(
+            '//strong[@class="o_training_login"]')[0].text,
+            ines.user_ids.login)
+        # not a trainee of their sessions
+        with self.assertRaises(AccessError):
+            other.sudo(tutor).action_welcome_sheet()
+        with self.assertRaises(AccessError):
+            (ines | other).sudo(tutor).action_welcome_sheet()
+        self.assertFalse(other.user_ids)
