@@ -71,6 +71,9 @@ class TestPortalRoutes(BrowserCase):
             '/my/training/registration/%d' % self.ids['own'])
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.ids['own_session'], response.text)
+        # the whole planning, the pre-work named as such
+        self.assertIn('E-learning préparatoire', response.text)
+        self.assertIn('label-info">Pré-work<', response.text)
         self.assertRefused(
             self.get('/my/training/registration/%d' % self.ids['other']),
             self.ids['other_name'])

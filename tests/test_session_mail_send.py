@@ -142,6 +142,18 @@ class TestRegistrationMails(TrainingCase):
         reg.action_confirm()
         self.assertEqual(len(self._registration_mails(hugo)), 1)
 
+    def test_pre_work_named_as_such_in_the_planning(self):
+        """Manual 001: the pre-work is part of the planning sent, named as
+        pre-work."""
+        self._add_sequence(self.session, 'Lecture du guide',
+                           is_prework=True,
+                           planned_date_start='2027-01-18 08:00:00',
+                           planned_date_end='2027-01-29 17:00:00')
+        ines = self._trainee('Inès Garnier')
+        self._register(self.session, ines)
+        self.assertIn('Lecture du guide (travail préparatoire)',
+                      self._registration_mails(ines).body_html)
+
     def test_requests_and_waiting_list_get_nothing(self):
         camille = self._trainee('Camille Roux')
         reg = self._register(self.session, camille, state='draft')

@@ -13,5 +13,7 @@ tmp="$(mktemp -d)"
 mv "$tmp/template.po" "$ROOT/i18n/training_session.pot"
 msgmerge --quiet --no-fuzzy-matching --update --backup=none \
     "$ROOT/i18n/fr.po" "$ROOT/i18n/training_session.pot"
+# terms gone from the code go from the translation too
+msgattrib --no-obsolete --output-file="$ROOT/i18n/fr.po" "$ROOT/i18n/fr.po"
 rm -rf "$tmp"
 echo "i18n/training_session.pot refreshed; new terms merged into i18n/fr.po"
