@@ -135,5 +135,7 @@ class TrainingSessionMailSchedule(models.Model):
             partners = session.trainer_ids | slots.mapped('trainer_ids') | \
                 slots.mapped('cotrainer_id')
         else:
-            partners = session.organisation_id
+            # the session's training organisation and those of its slots
+            partners = session.organisation_id | \
+                session.slot_ids.mapped('organisation_id')
         return partners | mail.partner_ids

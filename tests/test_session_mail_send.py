@@ -48,6 +48,41 @@ class TestSendingSessionMails(TrainingCase):
         for partner in self.trainees:
             self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
 
+    def test_notification_comments_in_the_mails(self):
+        """Manual 001: the notification comments (convocation, training
+        organisation, place, trainer file) appear in the e-mails sent; the
+        organisation of a slot gets the organisation's notice too."""
+        organisation = self.Partner.create({
+            'name': 'Centre Formapro', 'email': 'contact@formapro.example.fr',
+            'is_company': True})
+        slot_organisation = self.Partner.create({
+            'name': 'Atelier Sud', 'email': 'atelier@sud.example.fr',
+            'is_company': True})
+        self.session.write({
+            'organisation_id': organisation.id,
+            'notification_comment_convocation': 'Apporter une pièce '
+                                                "d'identité.",
+            'notification_comment_organisation': 'Facturer au siège.'})
+        self.session.slot_ids.write({
+            'organisation_id': slot_organisation.id,
+            'comment_place': 'Entrée par le parking B.',
+            'comment_organisation': 'Prévoir le vidéoprojecteur.'})
+        self.session.mail_ids.filtered(
+            lambda mail: mail.kind == 'organisation').enabled = True
+        self.Schedule._cron_send_due()
+        convocation = self._mails_to(self.trainees[0], 'Convocation')
+        self.assertIn("Apporter une pièce d'identité.",
+                      convocation.body_html)
+        self.assertIn('Entrée par le parking B.', convocation.body_html)
+        trainer_file = self._mails_to(self.other_trainer, 'Dossier formateur')
+        self.assertIn('Entrée par le parking B.', trainer_file.body_html)
+        for partner in (organisation, slot_organisation):
+            notice = self.env['mail.mail'].search(
+                [('recipient_ids', 'in', partner.ids)])
+            self.assertEqual(len(notice), 1, partner.name)
+            self.assertIn('Facturer au siège.', notice.body_html)
+            self.assertIn('Prévoir le vidéoprojecteur.', notice.body_html)
+
     def test_failure_is_logged_and_tried_again_without_double_send(self):
         Sent = type(self.env['training.session.mail.sent'])
         original = Sent._create_mail
