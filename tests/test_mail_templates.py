@@ -28,3 +28,47 @@ class TestMailTemplates(TrainingCase):
                     except Exception as error:
                         self.fail('%s (%s, %s): %s' % (
                             template.name, name, lang, error))
+
+    def test_every_template_renders_for_a_real_record(self):
+        """Rendering errors are logged and give an empty body too: each
+        template, rendered for a record of its model, names the trainee
+        or the session."""
+        session = self._session_with_slot(
+            name='Gestion du temps', publication_state='published',
+            calendar_invitations=True,
+            trainer_ids=[(6, 0, self.other_trainer.ids)],
+            organisation_id=self.Partner.create({
+                'name': 'Centre Formapro', 'is_company': True,
+                'email': 'contact@formapro.example.fr'}).id)
+        hugo = self.Partner.create({'name': 'Hugo Lambert',
+                                    'email': 'hugo@example.fr'})
+        registration = self._register(session, hugo)
+        schedules = session.mapped('mail_ids.schedule_ids')
+        schedules._create_recipients()
+        records = {
+            'training.registration': registration,
+            'training.calendar.invitation': self.env[
+                'training.calendar.invitation'].search(
+                [('registration_id', '=', registration.id)], limit=1),
+        }
+        lines = self.env['training.session.mail.sent'].search(
+            [('schedule_id', 'in', schedules.ids)])
+        templates = self.env['mail.template'].browse(
+            self.env['ir.model.data'].search([
+                ('module', '=', 'training_session'),
+                ('model', '=', 'mail.template')]).mapped('res_id'))
+        for template in templates:
+            if template.model == 'training.session.mail.sent':
+                record = lines.filtered(
+                    lambda line: line.schedule_id.mail_id.template_id ==
+                    template)[:1]
+            else:
+                record = records[template.model]
+            self.assertTrue(record, template.name)
+            for lang in ('en_US', 'fr_FR'):
+                values = template.with_context(lang=lang).generate_email(
+                    record.id, ['subject', 'body_html'])
+                self.assertIn(session.name, values['subject'] +
+                              values['body_html'],
+                              '%s (%s)' % (template.name, lang))
+                self.assertIn('Bonjour', values['body_html'], template.name)
