@@ -70,6 +70,10 @@ class ResPartner(models.Model):
         help='The trainee agrees that their contact details appear in the '
              'directory of the trainees\' site.',
     )
+    education = fields.Text(
+        string='Studies',
+        help='The trainee\'s studies and diplomas.',
+    )
     registration_ids = fields.One2many(
         'training.registration',
         'partner_id',

@@ -3,6 +3,7 @@ import datetime
 import re
 
 import pytz
+from babel.dates import format_date
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -59,6 +60,15 @@ class TrainingSession(models.Model):
         track_visibility='onchange',
         help='Year of the session: its code is numbered within it.',
     )
+    month = fields.Date(
+        track_visibility='onchange',
+        # manual 004: sessions organised by month
+        help='For sessions organised by month: any day of the month, kept '
+             'as its first day; the session is then shown by its month and '
+             'year.',
+    )
+    month_label = fields.Char(string='Month of the session',
+                              compute='_compute_month_label')
     user_id = fields.Many2one(
         'res.users',
         string='Responsible',
@@ -564,8 +574,28 @@ class TrainingSession(models.Model):
             values[name] = value
         return values
 
+    @api.depends('month')
+    def _compute_month_label(self):
+        locale = self.env.context.get('lang') or self.env.user.lang or \
+            'fr_FR'
+        for session in self.filtered('month'):
+            session.month_label = format_date(
+                fields.Date.from_string(session.month), 'MMMM y',
+                locale=locale)
+
+    @api.model
+    def _first_of_month(self, vals):
+        """``vals`` with the month as its first day."""
+        if vals.get('month'):
+            day = fields.Date.from_string(vals['month'])
+            vals = dict(vals, month=fields.Date.to_string(day.replace(day=1)))
+        return vals
+
     @api.model
     def create(self, vals):
+        vals = self._first_of_month(vals)
+        if vals.get('month') and not vals.get('year'):
+            vals['year'] = vals['month'][:4]
         if vals.get('course_id'):
             course = self.env['training.course'].browse(vals['course_id'])
             defaults = self._values_from_course(course)
@@ -612,6 +642,7 @@ class TrainingSession(models.Model):
 
     @api.multi
     def write(self, vals):
+        vals = self._first_of_month(vals)
         if FUNDED_FIELDS.intersection(vals) and \
                 not self.env.context.get('training_change_request') and \
                 self.filtered('is_validated'):

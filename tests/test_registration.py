@@ -198,6 +198,15 @@ class TestTraineeRecord(TrainingCase):
         values.update(vals)
         return self.Partner.create(values)
 
+    def test_studies_on_the_trainee_record(self):
+        """Manual 004 (4): "possibilité de saisir ses études"."""
+        trainee = self._trainee(education='CAP cuisine (2019)\nBac pro '
+                                          'commerce')
+        self.assertIn('Bac pro commerce', trainee.education)
+        arch = self.env['res.partner'].fields_view_get(self.env.ref(
+            'training_session.res_partner_view_form_trainee').id)['arch']
+        self.assertIn('name="education"', arch)
+
     def test_names_normalised_and_required(self):
         trainee = self._trainee(lastname='  de la  fontaine ',
                                 firstname="marie-ANNE  o'neil")

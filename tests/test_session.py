@@ -211,3 +211,24 @@ class TestSession(TrainingCase):
         found = self.Session.name_search(session.code)
         self.assertEqual([r[0] for r in found], [session.id])
         self.assertIn(session.code, session.display_name)
+
+
+class TestMonthlySessions(TrainingCase):
+    """Manual 004 (1): sessions are created by month, on its first day,
+    and then shown by their month and year."""
+
+    def test_month_kept_as_its_first_day_and_shown_as_month_year(self):
+        session = self._create_session(name='Ateliers emploi',
+                                       month='2027-03-17')
+        self.assertEqual(session.month, '2027-03-01')
+        self.assertEqual(session.year, '2027')
+        self.assertEqual(session.with_context(lang='fr_FR').month_label,
+                         'mars 2027')
+        self.assertEqual(session.with_context(lang='en_US').month_label,
+                         'March 2027')
+        session.write({'month': '2027-04-30'})
+        self.assertEqual(session.month, '2027-04-01')
+        # the list shows the month
+        arch = self.env['training.session'].fields_view_get(
+            view_type='tree')['arch']
+        self.assertIn('month_label', arch)
