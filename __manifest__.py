@@ -40,6 +40,7 @@
         "views/training_slot_views.xml",
         "views/training_registration_views.xml",
         "views/training_attendance_views.xml",
+        "wizards/training_contact_wizard_views.xml",
         "views/res_partner_trainee_views.xml",
         "wizards/training_registration_wizard_views.xml",
         "wizards/training_documentation_wizard_views.xml",

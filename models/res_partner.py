@@ -14,6 +14,8 @@ from .training_registration import TRAINING_USER_GROUP
 ACTIVITY_NUMBER_RE = re.compile(r'^\d{11}$')
 PHONE_FIELDS = ('phone', 'mobile')
 # what a trainee changes of their own data on the portal (manual 004)
+# what a tutor completes on a trainee's record (manual 004, 8)
+CONTACT_FIELDS = ('email', 'phone', 'mobile')
 PORTAL_FIELDS = ('lastname', 'firstname', 'email', 'phone', 'mobile',
                  'street', 'street2', 'zip', 'city')
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -270,8 +272,18 @@ class ResPartner(models.Model):
         if self != self.env.user.partner_id:
             raise AccessError(_('You can only change your own personal '
                                 'data.'))
+        vals = self._checked_personal_values(values, PORTAL_FIELDS)
+        # portal users may not write contacts: this method is the door
+        return self.sudo().write(vals)
+
+    @api.multi
+    def _checked_personal_values(self, values, names):
+        """The values of the fields ``names`` in ``values``, stripped, with
+        the back office's checks (names required, e-mail format) and the
+        trainees' formats (names, phone numbers), whatever the record
+        says."""
         vals = {name: (values.get(name) or '').strip() or False
-                for name in PORTAL_FIELDS if name in values}
+                for name in names if name in values}
         if vals.get('email') and not EMAIL_RE.match(vals['email']):
             raise ValidationError(_('"%s" is not a valid e-mail address.')
                                   % vals['email'])
@@ -279,11 +291,25 @@ class ResPartner(models.Model):
             if name in vals and not vals[name]:
                 raise ValidationError(_('%s is required.') % self._fields[
                     name].get_description(self.env)['string'])
-        # the trainees' formats, whatever the record says
         vals = self._normalise_trainee(dict(vals, is_trainee=True))
         vals.pop('is_trainee')
-        # portal users may not write contacts: this method is the door
-        return self.sudo().write(vals)
+        return vals
+
+    @api.multi
+    def tutor_update_contact(self, values):
+        """A tutor completes the e-mail and phone numbers of a trainee of
+        one of their sessions (manual 004, 8), with the back office's
+        checks; as superuser, since tutors only read contacts."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.has_group(TRAINING_USER_GROUP) and not self.env[
+                'training.registration'].sudo().search_count([
+                    ('partner_id', '=', self.id),
+                    ('session_id.tutor_ids', 'in', user.partner_id.ids)]):
+            raise AccessError(_('Only the tutors of their sessions complete '
+                                'the contact details of a trainee.'))
+        return self.sudo().write(self._checked_personal_values(
+            values, CONTACT_FIELDS))
 
     @api.model
     def create(self, vals):

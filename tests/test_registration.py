@@ -258,3 +258,50 @@ class TestRegisterSeveral(RegistrationCase):
         self.assertEqual(len(regs.mapped('attendance_ids')), 4)
         with self.assertRaises(UserError):
             wizard.action_register()
+
+
+class TestTutorCompletesContact(TrainingCase):
+    """Manual 004 (8): the tutor completes a trainee's missing details,
+    above all the e-mail, with the back office's checks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestTutorCompletesContact, cls).setUpClass()
+        cls.office_tutor = cls._create_user(
+            't_tutor_contact', 'group_training_session_tutor')
+        cls.session = cls._session_with_slot(
+            name='Suivi emploi',
+            tutor_ids=[(6, 0, cls.office_tutor.partner_id.ids)])
+        cls.ines = cls.Partner.create({'name': 'Inès Garnier'})
+        cls.Registration.create({'session_id': cls.session.id,
+                                 'partner_id': cls.ines.id,
+                                 'state': 'confirmed'})
+
+    def _wizard(self, partner, user, **values):
+        Wizard = self.env['training.contact.wizard'].sudo(user)
+        return Wizard.with_context(active_id=partner.id).create(values)
+
+    def test_tutor_adds_the_missing_email(self):
+        wizard = self._wizard(self.ines, self.office_tutor,
+                              email=' ines.garnier@example.fr ',
+                              phone='0612345678')
+        wizard.action_save()
+        self.assertEqual((self.ines.email, self.ines.phone),
+                         ('ines.garnier@example.fr', '06 12 34 56 78'))
+        # tutors still do not edit contacts otherwise
+        with self.assertRaises(AccessError):
+            self.ines.sudo(self.office_tutor).write({'name': 'X'})
+
+    def test_checked_and_only_for_their_sessions_trainees(self):
+        for values in ({'email': 'ines@'}, {'phone': '12'}):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self._wizard(self.ines, self.office_tutor,
+                             **values).action_save()
+        stranger = self.Partner.create({'name': 'Paul Martin'})
+        with self.assertRaises(AccessError):
+            self._wizard(stranger, self.office_tutor,
+                         email='paul@example.fr').action_save()
+        self.assertFalse(stranger.email)
+        with self.assertRaises(AccessError):
+            self.ines.sudo(self.trainer).tutor_update_contact(
+                {'email': 'x@example.fr'})
