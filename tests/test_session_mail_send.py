@@ -2,6 +2,8 @@
 import base64
 from unittest import mock
 
+from odoo.tools.safe_eval import safe_eval
+
 from .common import TrainingCase
 
 
@@ -47,6 +49,28 @@ class TestSendingSessionMails(TrainingCase):
         self.Schedule._cron_send_due()
         for partner in self.trainees:
             self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
+
+    def test_extra_recipients_and_blind_copies(self):
+        """Manual 001: a mail setting's extra recipients get the mail, its
+        blind copies are in the Bcc of each trainee's mail."""
+        manager = self.Partner.create({'name': 'Claire Martin',
+                                       'email': 'claire@example.fr'})
+        archive = self.Partner.create({'name': 'Archives formation',
+                                       'email': 'archives@example.fr'})
+        self.convocation.write({
+            'partner_ids': [(6, 0, manager.ids)],
+            'bcc_partner_ids': [(6, 0, archive.ids)]})
+        self.Schedule._cron_send_due()
+        self.assertEqual(len(self._mails_to(manager, 'Convocation')), 1)
+        mail = self._mails_to(self.trainees[0], 'Convocation')
+        # the message Odoo's mail server builds carries it, as a Bcc
+        message = self.env['ir.mail_server'].build_email(
+            email_from='formation@example.fr',
+            email_to=[self.trainees[0].email], subject=mail.subject,
+            body=mail.body_html, headers=safe_eval(mail.headers))
+        self.assertIn('archives@example.fr', message['Bcc'])
+        # a blind copy is never a visible recipient
+        self.assertNotIn(archive, mail.recipient_ids)
 
     def test_notification_comments_in_the_mails(self):
         """Manual 001: the notification comments (convocation, training
