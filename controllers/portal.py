@@ -448,3 +448,22 @@ class TrainingPortal(CustomerPortal):
         return self._file_response(
             pdf, _('Attendance sheet - %s.pdf') % session.code,
             'application/pdf')
+
+    @http.route('/my/training/trainee/<int:partner_id>/welcome-sheet',
+                type='http', auth='user', website=True)
+    def portal_welcome_sheet(self, partner_id, **kw):
+        """A trainee's welcome sheet, for the tutors of their sessions
+        (manual 004, 7): their login and, if they never logged in, a link
+        to choose their password."""
+        partner = request.env['res.partner'].browse(partner_id).exists()
+        try:
+            if not partner:
+                raise AccessError(_('This record does not exist.'))
+            partner._prepare_welcome_sheets()
+        except (AccessError, UserError):
+            return request.redirect('/my')
+        pdf = self._report_pdf('training_session.action_report_welcome_sheet',
+                               partner)
+        return self._file_response(
+            pdf, _('Welcome sheet - %s.pdf') % partner.sudo().name,
+            'application/pdf')

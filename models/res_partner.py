@@ -171,21 +171,32 @@ class ResPartner(models.Model):
         no password is ever printed. Only for trainee records, by training
         users and the tutors of their sessions (manual 004, 7), and never
         for a person with back-office access."""
+        self._prepare_welcome_sheets()
+        return self.env.ref(
+            'training_session.action_report_welcome_sheet').report_action(self)
+
+    @api.multi
+    def _prepare_welcome_sheets(self):
+        """What the welcome sheets print, after the caller's rights: a
+        portal user for each trainee, a sign-up link for those who never
+        logged in."""
         self._check_welcome_sheet_rights()
-        refused = self.filtered(lambda partner: not partner.is_trainee or any(
-            not user.share for user in partner.sudo().user_ids))
+        # checked: as superuser, portal tutors read no contact
+        partners = self.sudo()
+        refused = partners.filtered(lambda partner: not partner.is_trainee or
+                                    any(not user.share
+                                        for user in partner.user_ids))
         if refused:
             raise UserError(_(
                 'A welcome sheet is only for trainees with no back-office '
                 'access: %s.') % ', '.join(refused.mapped('name')))
-        self._ensure_trainee_portal_users()
-        never = self.filtered(
-            lambda partner: not partner.sudo().user_ids[:1].login_date)
-        never.sudo().signup_prepare(
+        partners._ensure_trainee_portal_users()
+        partners.filtered(
+            lambda partner: not partner.user_ids[:1].login_date
+        ).signup_prepare(
             signup_type='signup', expiration=fields.Datetime.to_string(
                 datetime.datetime.now() + datetime.timedelta(days=30)))
-        return self.env.ref(
-            'training_session.action_report_welcome_sheet').report_action(self)
+        return True
 
     @api.multi
     def _ensure_trainee_portal_users(self):

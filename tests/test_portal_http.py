@@ -421,3 +421,27 @@ class TestPortalRoutes(BrowserCase):
         self.assertNotIn('href="/my/training/teaching"', response.text)
         self.assertRefused(self.get('/my/training/teaching'))
         self.assertRefused(self.get('/my/training/tutoring'))
+
+    # ------------------------------------------------------ welcome sheets
+    def test_tutor_prints_the_welcome_sheets_of_their_trainees(self):
+        """Manual 004 (7), for a tutor who is a portal user."""
+        with self.server_env() as env:
+            followed = env.ref(DEMO % 'training_slot_emploi_1_demo')
+            lambert = env.ref(DEMO % 'partner_trainee_lambert_demo')
+            lea = env.ref(DEMO % 'partner_training_trainee_demo')
+            ids = {'slot': followed.id, 'lambert': lambert.id, 'lea': lea.id}
+        self.authenticate('tuteur', 'tuteur')
+        url = '/my/training/trainee/%d/welcome-sheet'
+        page = self.get('/my/training/slot/%d' % ids['slot'])
+        self.assertIn(url % ids['lambert'], page.text)
+        response = self.get(url % ids['lambert'])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('attachment', response.headers['Content-Disposition'])
+        with self.server_env() as env:
+            login = env['res.partner'].browse(ids['lambert']).user_ids.login
+        self.assertTrue(login)
+        self.assertIn(login, response.text)
+        # not a trainee of their sessions; nor for the trainees themselves
+        self.assertRefused(self.get(url % ids['lea']), 'MOREAU')
+        self.authenticate('stagiaire', 'stagiaire')
+        self.assertRefused(self.get(url % ids['lambert']), 'LAMBERT')
