@@ -10,8 +10,8 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.res_partner import PORTAL_FIELDS
-from ..models.res_users import TRAINEE_GROUP
-from ..models.training_registration import REGISTERED_STATES
+from ..models.training_registration import (REGISTERED_STATES,
+                                            TRAINEE_GROUP, TUTOR_GROUP)
 
 # what a trainer records per trainee of a slot
 ATTENDANCE_CHOICES = ('todo', 'present', 'absent', 'excused')
@@ -26,23 +26,39 @@ class TrainingPortal(CustomerPortal):
         if not request.env.context.get('tz'):
             request.context = dict(request.context, tz=self._portal_tz())
         values = super(TrainingPortal, self)._prepare_portal_layout_values()
-        Registration = request.env['training.registration']
         values.update({
             'training_is_trainee': request.env.user.has_group(TRAINEE_GROUP),
-            'training_registration_count': Registration.search_count(
-                self._registration_domain())
-            if Registration.check_access_rights(
-                'read', raise_exception=False) else 0,
-            'training_slot_count': self._slot_count(self._teaching_domain()),
-            'training_tutoring_count': self._slot_count(
-                self._tutoring_domain()),
-            'training_certification_count': request.env[
-                'training.certification.session'].search_count([
-                    ('trainer_id', '=', request.env.user.partner_id.id)])
-            if request.env['training.certification.session']
-            .check_access_rights('read', raise_exception=False) else 0,
+            'training_registration_count': self._search_readable(
+                'training.registration', self._registration_domain(),
+                count=True),
+            'training_slot_count': self._search_readable(
+                'training.slot', self._staff_slot_domain(tutoring=False),
+                count=True),
+            'training_tutoring_count': self._search_readable(
+                'training.slot', self._staff_slot_domain(tutoring=True),
+                count=True),
+            'training_certification_count': self._search_readable(
+                'training.certification.session',
+                self._certification_domain(), count=True),
         })
         return values
+
+    @staticmethod
+    def _search_readable(model, domain, count=False, **kwargs):
+        """The records of ``model`` in ``domain`` (or their number) for
+        the user; none when ``domain`` is None or the user may not read
+        ``model`` at all (a search would raise an AccessError)."""
+        Model = request.env[model]
+        if domain is None or not Model.check_access_rights(
+                'read', raise_exception=False):
+            return 0 if count else Model
+        if count:
+            return Model.search_count(domain)
+        return Model.search(domain, **kwargs)
+
+    @staticmethod
+    def _certification_domain():
+        return [('trainer_id', '=', request.env.user.partner_id.id)]
 
     @staticmethod
     def _portal_tz():
@@ -57,23 +73,18 @@ class TrainingPortal(CustomerPortal):
         return request.env.ref(xmlid).sudo().with_context(
             tz=self._portal_tz()).render_qweb_pdf(records.ids)[0]
 
-    @staticmethod
-    def _slot_count(domain):
-        """Slots of ``domain``; none for users who may read no slot
-        (``domain`` None: searching would raise an AccessError)."""
-        Slot = request.env['training.slot']
-        if domain is None or not Slot.check_access_rights(
-                'read', raise_exception=False):
-            return 0
-        return Slot.search_count(domain)
+    def _staff_slot_domain(self, tutoring):
+        """The slots the user teaches, or those of the sessions they tutor
+        (None for users who are no tutor)."""
+        return self._tutoring_domain() if tutoring \
+            else self._teaching_domain()
 
     @staticmethod
     def _tutoring_domain():
         """The slots of the sessions the user tutors; None for users who
         are no tutor."""
         user = request.env.user
-        if not user.has_group(
-                'training_session.group_training_session_tutor'):
+        if not user.has_group(TUTOR_GROUP):
             return None
         return [('sequence_id.session_id.tutor_ids', 'in',
                  user.partner_id.ids)]
@@ -98,6 +109,20 @@ class TrainingPortal(CustomerPortal):
         if registration.partner_id != request.env.user.partner_id:
             raise AccessError(_('This registration is not yours.'))
         return registration
+
+    @staticmethod
+    def _save(values, action, url,
+              errors=(AccessError, UserError, ValidationError)):
+        """Run ``action`` in a savepoint: the redirect to ``url`` when it
+        passes; None, with its message in ``values['error']``, when it is
+        refused (nothing it wrote is kept)."""
+        try:
+            with request.env.cr.savepoint():
+                action()
+        except errors as error:
+            values['error'] = error.name
+            return None
+        return request.redirect(url)
 
     @staticmethod
     def _file_response(content, filename, mimetype):
@@ -171,12 +196,10 @@ class TrainingPortal(CustomerPortal):
             seq.status != 'cancelled')
         if not sequence or registration.state not in REGISTERED_STATES:
             return request.redirect('/my/training')
-        data = registration.ics_sequence_file(sequence)
-        return request.make_response(data, headers=[
-            ('Content-Type', 'text/calendar; charset=utf-8'),
-            ('Content-Disposition', content_disposition('%s-%d.ics' % (
-                registration.session_id.code, sequence.id))),
-            ('X-Content-Type-Options', 'nosniff')])
+        return self._file_response(
+            registration.ics_sequence_file(sequence),
+            '%s-%d.ics' % (registration.session_id.code, sequence.id),
+            'text/calendar; charset=utf-8')
 
     @http.route('/my/training/registration/<int:registration_id>'
                 '/document/<int:attachment_id>',
@@ -237,15 +260,14 @@ class TrainingPortal(CustomerPortal):
             session = request.env['training.session'].browse(
                 int(post['session_id']))
             try:
-                with request.env.cr.savepoint():
-                    session.portal_request_registration()
-            except (AccessError, UserError, ValidationError) as error:
-                values['error'] = error.name
+                saved = self._save(values, session.portal_request_registration,
+                                   '/my/training/catalogue?requested=1')
             except IntegrityError:  # the same request twice at once
+                saved = None
                 values['error'] = _('You already asked to attend this '
                                     'session.')
-            else:
-                return request.redirect('/my/training/catalogue?requested=1')
+            if saved:
+                return saved
         sessions = request.env['training.session'].portal_catalogue()
         asked = request.env['training.registration'].sudo().search([
             ('session_id', 'in', sessions.ids),
@@ -261,11 +283,8 @@ class TrainingPortal(CustomerPortal):
     def portal_my_certifications(self, **kw):
         """The certification sessions the trainer is the trainer of."""
         values = self._prepare_portal_layout_values()
-        Session = request.env['training.certification.session']
-        sessions = Session.search([
-            ('trainer_id', '=', request.env.user.partner_id.id)]) \
-            if Session.check_access_rights('read', raise_exception=False) \
-            else Session
+        sessions = self._search_readable('training.certification.session',
+                                         self._certification_domain())
         values.update({'page_name': 'training_certifications',
                        'sessions': sessions.sudo()})
         return request.render(
@@ -288,17 +307,14 @@ class TrainingPortal(CustomerPortal):
         if request.httprequest.method == 'POST':
             results = {cand.id: post.get('result_%d' % cand.id, '')
                        for cand in session.candidate_ids}
-            try:
-                with request.env.cr.savepoint():
-                    request.env['training.certification.session'].browse(
-                        session.id).portal_trainer_step(
-                        results, action=post.get('action'),
-                        comment=post.get('return_comment'))
-            except (AccessError, UserError, ValidationError) as error:
-                values['error'] = error.name
-            else:
-                return request.redirect(
-                    '/my/training/certification/%d?saved=1' % session.id)
+            saved = self._save(values, lambda: request.env[
+                'training.certification.session'].browse(
+                session.id).portal_trainer_step(
+                results, action=post.get('action'),
+                comment=post.get('return_comment')),
+                '/my/training/certification/%d?saved=1' % session.id)
+            if saved:
+                return saved
         values.update({
             'session': session,
             'can_act': session.state == 'trainer_validation' and
@@ -330,13 +346,12 @@ class TrainingPortal(CustomerPortal):
         form = {name: partner[name] or '' for name in PORTAL_FIELDS}
         if request.httprequest.method == 'POST':
             form.update({name: post.get(name, '') for name in PORTAL_FIELDS})
-            try:
-                with request.env.cr.savepoint():
-                    partner.portal_update_personal_data(form)
-            except (UserError, ValidationError) as error:
-                values['error'] = error.name
-            else:
-                return request.redirect('/my/training/profile?saved=1')
+            saved = self._save(
+                values, lambda: partner.portal_update_personal_data(form),
+                '/my/training/profile?saved=1',
+                errors=(UserError, ValidationError))
+            if saved:
+                return saved
         values['form'] = form
         return request.render('training_session.portal_training_profile',
                               values)
@@ -351,8 +366,7 @@ class TrainingPortal(CustomerPortal):
         now = fields.Datetime.now()
         Slot = request.env['training.slot']
         tutoring = request.httprequest.path.endswith('/tutoring')
-        domain = self._tutoring_domain() if tutoring \
-            else self._teaching_domain()
+        domain = self._staff_slot_domain(tutoring)
         if domain is None or not Slot.check_access_rights(
                 'read', raise_exception=False):
             return request.redirect('/my')
@@ -389,17 +403,12 @@ class TrainingPortal(CustomerPortal):
                 if state in ATTENDANCE_CHOICES:
                     lines[attendance.id] = (
                         state, post.get('comment_%d' % attendance.id, ''))
-            try:
-                with request.env.cr.savepoint():
-                    # a tutor's corrections and comments, then the validation
-                    as_user.portal_record_attendance(lines)
-                    if post.get('validate'):
-                        as_user.portal_validate_attendance()
-            except (AccessError, UserError, ValidationError) as error:
-                values['error'] = error.name
-            else:
-                return request.redirect(
-                    '/my/training/slot/%d?saved=1' % slot.id)
+            saved = self._save(
+                values, lambda: as_user.portal_save_attendance(
+                    lines, validate=bool(post.get('validate'))),
+                '/my/training/slot/%d?saved=1' % slot.id)
+            if saved:
+                return saved
         values.update({
             'slot': slot,
             'attendances': slot.attendance_ids.sorted(

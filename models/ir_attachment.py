@@ -40,13 +40,9 @@ class IrAttachment(models.Model):
     def _check_training_files(self, values=None):
         """Outside the back office: a registration's documents for its
         trainee only, the sessions' files for no portal user."""
-        rows = []
-        if self:
-            self.env.cr.execute(
-                'SELECT id, res_model, res_id FROM ir_attachment '
-                'WHERE id IN %s AND res_field IS NULL AND res_model IN %s',
-                (tuple(self.ids), TRAINING_FILE_MODELS))
-            rows = self.env.cr.fetchall()
+        if not self._outside_back_office():
+            return
+        rows = self._training_file_rows(self.ids)
         if values and values.get('res_model') in TRAINING_FILE_MODELS:
             rows.append((None, values['res_model'], values.get('res_id')))
         refused = self._refused_training_files(rows)
@@ -54,11 +50,28 @@ class IrAttachment(models.Model):
             raise AccessError(refused.pop()[1])
 
     @api.model
+    def _outside_back_office(self):
+        """Whether the training files' rules apply to the user."""
+        return self.env.uid != SUPERUSER_ID and \
+            not self.env.user.has_group(TRAINING_USER_GROUP)
+
+    @api.model
+    def _training_file_rows(self, ids):
+        """[(id, res_model, res_id)] of the attachments ``ids`` that are
+        files of training records (not their binary fields)."""
+        if not ids:
+            return []
+        self.env.cr.execute(
+            'SELECT id, res_model, res_id FROM ir_attachment '
+            'WHERE id IN %s AND res_field IS NULL AND res_model IN %s',
+            (tuple(ids), TRAINING_FILE_MODELS))
+        return self.env.cr.fetchall()
+
+    @api.model
     def _refused_training_files(self, rows):
         """{(attachment id, why)} of ``rows`` [(id, res_model, res_id)]
-        that the user may not touch."""
-        if not rows or self.env.uid == SUPERUSER_ID or \
-                self.env.user.has_group(TRAINING_USER_GROUP):
+        that the user, outside the back office, may not touch."""
+        if not rows:
             return set()
         partner = self.env.user.partner_id
         registrations = self.env['training.registration'].sudo().browse(
@@ -84,14 +97,9 @@ class IrAttachment(models.Model):
         ids = super(IrAttachment, self)._search(
             args, offset=offset, limit=limit, order=order, count=False,
             access_rights_uid=access_rights_uid)
-        if ids and self.env.uid != SUPERUSER_ID and \
-                not self.env.user.has_group(TRAINING_USER_GROUP):
-            self.env.cr.execute(
-                'SELECT id, res_model, res_id FROM ir_attachment '
-                'WHERE id IN %s AND res_field IS NULL AND res_model IN %s',
-                (tuple(ids), TRAINING_FILE_MODELS))
-            refused = {att_id for att_id, why in
-                       self._refused_training_files(self.env.cr.fetchall())}
+        if ids and self._outside_back_office():
+            refused = {att_id for att_id, why in self._refused_training_files(
+                self._training_file_rows(ids))}
             ids = [att_id for att_id in ids if att_id not in refused]
         return len(ids) if count else ids
 

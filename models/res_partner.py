@@ -9,7 +9,7 @@ from stdnum.fr import siret as stdnum_siret
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .training_registration import TRAINING_USER_GROUP
+from .training_registration import TRAINING_USER_GROUP, TUTOR_GROUP
 
 ACTIVITY_NUMBER_RE = re.compile(r'^\d{11}$')
 PHONE_FIELDS = ('phone', 'mobile')
@@ -148,17 +148,21 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------ welcome sheet
     @api.multi
+    def _tutored(self):
+        """Those of these partners registered in a session the user is a
+        tutor of."""
+        return self.env['training.registration'].sudo().search([
+            ('partner_id', 'in', self.ids),
+            ('session_id.tutor_ids', 'in', self.env.user.partner_id.ids),
+        ]).mapped('partner_id')
+
+    @api.multi
     def _check_welcome_sheet_rights(self):
         user = self.env.user
         if user.has_group(TRAINING_USER_GROUP):
             return
-        if user.has_group('training_session.group_training_session_tutor'):
-            followed = self.env['training.registration'].sudo().search([
-                ('partner_id', 'in', self.ids),
-                ('session_id.tutor_ids', 'in', user.partner_id.ids),
-            ]).mapped('partner_id')
-            if not self - followed:
-                return
+        if user.has_group(TUTOR_GROUP) and not self - self._tutored():
+            return
         raise AccessError(_('Only training users, and the tutors of their '
                             'sessions, print the welcome sheets of '
                             'trainees.'))
@@ -312,11 +316,8 @@ class ResPartner(models.Model):
         one of their sessions (manual 004, 8), with the back office's
         checks; as superuser, since tutors only read contacts."""
         self.ensure_one()
-        user = self.env.user
-        if not user.has_group(TRAINING_USER_GROUP) and not self.env[
-                'training.registration'].sudo().search_count([
-                    ('partner_id', '=', self.id),
-                    ('session_id.tutor_ids', 'in', user.partner_id.ids)]):
+        if not self.env.user.has_group(TRAINING_USER_GROUP) and \
+                not self._tutored():
             raise AccessError(_('Only the tutors of their sessions complete '
                                 'the contact details of a trainee.'))
         return self.sudo().write(self._checked_personal_values(

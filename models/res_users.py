@@ -2,9 +2,8 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
-from .training_registration import TRAINING_USER_GROUP
+from .training_registration import TRAINEE_GROUP, TRAINING_USER_GROUP
 
-TRAINEE_GROUP = 'training_session.group_training_session_trainee'
 # what Odoo lets users write on their own user, that the trainees' own
 # page checks (names make the name, the e-mail's format)
 PERSONAL_FIELDS = {'name', 'email'}

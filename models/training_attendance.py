@@ -2,7 +2,8 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
-from .training_registration import REGISTERED_STATES
+from .training_registration import (REGISTERED_STATES, TRAINING_USER_GROUP,
+                                    TUTOR_GROUP)
 
 ATTENDANCE_STATES = [
     ('todo', 'To record'),
@@ -11,7 +12,7 @@ ATTENDANCE_STATES = [
     ('excused', 'Excused'),
 ]
 VALIDATOR_GROUPS = (
-    'training_session.group_training_session_tutor',
+    TUTOR_GROUP,
     'training_session.group_training_session_manager',
 )
 RECORDED_FIELDS = {'state', 'comment'}
@@ -20,7 +21,6 @@ VALIDATION_FIELDS = {'validated_by_id', 'validated_on'}
 # what a line is about: fixed (the related ones would write through)
 IDENTITY_FIELDS = {'registration_id', 'slot_id', 'session_id', 'partner_id',
                    'sequence_id', 'date_start'}
-TRAINING_USER_GROUP = 'training_session.group_training_session_user'
 
 
 class TrainingAttendance(models.Model):

@@ -12,6 +12,9 @@ from odoo.exceptions import UserError, ValidationError
 REGISTERED_STATES = ('confirmed', 'done')
 # who sees costs, fundings and the trainees' benefit data
 TRAINING_USER_GROUP = 'training_session.group_training_session_user'
+# the participants' roles
+TUTOR_GROUP = 'training_session.group_training_session_tutor'
+TRAINEE_GROUP = 'training_session.group_training_session_trainee'
 FUNDING_STATUSES = [
     ('job_seeker', 'Job seeker'),
     ('rsa', 'RSA benefit'),

@@ -10,7 +10,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
 from .training_mail_setting_mixin import SETTING_FIELDS
-from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
+from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
+                                    TRAINING_USER_GROUP)
 
 # Values a session takes from its course when it is created from it.
 COURSE_FIELDS = [
@@ -740,8 +741,7 @@ class TrainingSession(models.Model):
         """The user's registration request to this catalogue session: a
         request the back office confirms."""
         self.ensure_one()
-        if not self.env.user.has_group(
-                'training_session.group_training_session_trainee') or \
+        if not self.env.user.has_group(TRAINEE_GROUP) or \
                 not self.sudo().search_count(
                     self._portal_catalogue_domain() + [('id', '=', self.id)]):
             raise AccessError(_('This session is not in your catalogue.'))

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .training_calendar_invitation import SLOT_EVENT_FIELDS
+from .training_registration import TUTOR_GROUP
 
 # Bookings of a slot: its room and each of the people who teach in it.
 _BOOKINGS_SQL = """
@@ -298,8 +299,7 @@ class TrainingSlot(models.Model):
     def portal_can_validate(self):
         """Whether the user is a tutor of this slot's session."""
         self.ensure_one()
-        return self.env.user.has_group(
-            'training_session.group_training_session_tutor') and \
+        return self.env.user.has_group(TUTOR_GROUP) and \
             self.env.user.partner_id in \
             self.sudo().sequence_id.session_id.tutor_ids
 
@@ -338,6 +338,15 @@ class TrainingSlot(models.Model):
             lambda att: not att.validated_on and att.state != 'todo')
         lines.action_validate()
         return lines
+
+    @api.multi
+    def portal_save_attendance(self, lines, validate=False):
+        """The slot page's save: ``lines`` recorded (a tutor's corrections
+        and comments first), then validated when ``validate``."""
+        self.portal_record_attendance(lines)
+        if validate:
+            self.portal_validate_attendance()
+        return True
 
     @api.multi
     def portal_record_attendance(self, lines):

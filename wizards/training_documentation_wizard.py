@@ -4,9 +4,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape
 
 from ..models.training_registration import (REGISTERED_STATES,
-                                            TRAINING_USER_GROUP)
+                                            TRAINING_USER_GROUP, TUTOR_GROUP)
 
-TUTOR_GROUP = 'training_session.group_training_session_tutor'
 # what the mail server of manual 004 accepts for all the attachments of a
 # mail, in bytes (ir.attachment.file_size)
 MAX_ATTACHMENT_SIZE = 2 * 1024 * 1024
