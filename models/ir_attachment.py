@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, _, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .training_registration import TRAINING_USER_GROUP
 
@@ -12,12 +12,10 @@ TRAINEE_FILE_MODELS = ('training.registration',)
 SESSION_FILE_MODELS = ('training.session', 'training.sequence',
                        'training.slot')
 TRAINING_FILE_MODELS = TRAINEE_FILE_MODELS + SESSION_FILE_MODELS
-# records whose files are certificates: downloaded by the entity within the
-# window, written by the workflow only
-CERTIFICATE_MODELS = {
-    'training.certification.session': lambda records: records,
-    'training.certificate': lambda records: records.mapped('session_id'),
-}
+# records whose files are certificates (training.download.window.mixin):
+# downloaded by the entity within the window, written by the workflow only
+CERTIFICATE_MODELS = ('training.certification.session',
+                      'training.certificate')
 
 
 class IrAttachment(models.Model):
@@ -116,7 +114,16 @@ class IrAttachment(models.Model):
         if mode != 'read':
             raise AccessError(_('Certificates are written by their '
                                 'certification session only.'))
-        for model, sessions_of in CERTIFICATE_MODELS.items():
+        for model in CERTIFICATE_MODELS:
             ids = [res_id for res_model, res_id in files if res_model == model]
             if ids:
-                sessions_of(self.env[model].browse(ids))._check_download()
+                self._check_download_window(self.env[model].browse(ids))
+
+    @api.model
+    def _check_download_window(self, records):
+        """An AccessError (a 403 over HTTP, not a 500) when the user may
+        not download the files of ``records`` now."""
+        try:
+            records._download_sessions()._check_download()
+        except UserError as error:
+            raise AccessError(error.name)

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.http import request
 
 from .ir_attachment import CERTIFICATE_MODELS
@@ -20,8 +20,8 @@ class IrHttp(models.AbstractModel):
         if model in CERTIFICATE_MODELS and id and env.uid != SUPERUSER_ID:
             records = env[model].browse(int(id)).exists()
             try:
-                CERTIFICATE_MODELS[model](records)._check_download()
-            except (AccessError, UserError):
+                env['ir.attachment']._check_download_window(records)
+            except AccessError:
                 return (403, [], None)
         return super(IrHttp, cls).binary_content(
             xmlid=xmlid, model=model, id=id, field=field, **kwargs)

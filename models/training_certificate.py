@@ -33,7 +33,9 @@ class TrainingCertificate(models.Model):
     generates the certificates, downloadable for 15 days, never issued
     twice."""
     _name = 'training.certificate'
+    _inherit = 'training.download.window.mixin'
     _description = 'Certificate'
+    _download_fields = ('pdf_file',)
     _order = 'session_id, name'
 
     name = fields.Char(string='Number', required=True, readonly=True,
@@ -143,6 +145,10 @@ class TrainingCertificate(models.Model):
                     certificate.name, certificate.lastname,
                     certificate.firstname)})
         return whole
+
+    @api.multi
+    def _download_sessions(self):
+        return self.mapped('session_id')
 
     @api.multi
     def action_download(self):

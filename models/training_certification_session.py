@@ -85,7 +85,9 @@ class TrainingCertificationSession(models.Model):
     candidates, the trainer records the results, the entity generates the
     certificates of the candidates who passed."""
     _name = 'training.certification.session'
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin',
+                'training.download.window.mixin']
+    _download_fields = ('certificates_file',)
     _description = 'Certification session'
     _order = 'date_end desc, id desc'
     _sql_constraints = [
@@ -904,6 +906,10 @@ class TrainingCertificationSession(models.Model):
                     'they are no longer available.') % (
                     session.name, fields.Datetime.context_timestamp(
                         self, until).strftime('%d/%m/%Y %H:%M')))
+
+    @api.multi
+    def _download_sessions(self):
+        return self
 
     @api.multi
     def action_download_certificates(self):

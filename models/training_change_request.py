@@ -2,12 +2,15 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .private_context import CHANGE_REQUEST_KEY, has_private, with_private
 from .training_info_session import format_time
 from .training_session import PLANNING_MANAGER_GROUP
 
 # Session fields a change request proposes, in the order of the summary.
 SESSION_FIELDS = ['session_number', 'date_start', 'date_end', 'place_id',
                   'seats']
+# set by the validation and the refusal only
+DECISION_FIELDS = {'state', 'decided_by_id', 'decision_date'}
 INFO_FIELDS = ['date', 'time_start', 'time_end', 'seats', 'public_comment',
                'street_number', 'street_number_ext', 'street_type',
                'street_name', 'building', 'special_mention', 'zip', 'city',
@@ -45,7 +48,7 @@ class TrainingChangeRequest(models.Model):
     refusal_reason = fields.Text(track_visibility='onchange')
     user_id = fields.Many2one('res.users', string='Requester',
                               default=lambda self: self.env.user,
-                              readonly=True)
+                              readonly=True, copy=False)
     decided_by_id = fields.Many2one('res.users', string='Decided by',
                                     readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
@@ -116,6 +119,7 @@ class TrainingChangeRequest(models.Model):
 
     @api.model
     def create(self, vals):
+        self._check_decision_fields(vals)
         if vals.get('name', _('New')) == _('New'):
             vals['name'] = self.env['ir.sequence'].next_by_code(
                 'training.change.request') or _('New')
@@ -123,11 +127,24 @@ class TrainingChangeRequest(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_decision_fields(vals)
+        if 'user_id' in vals:
+            raise UserError(_('The requester of a change request does not '
+                              'change.'))
         if self.filtered(lambda req: req.state != 'pending') and \
-                set(vals) - {'state', 'decided_by_id', 'decision_date',
-                             'refusal_reason', 'message_follower_ids'}:
+                set(vals) - DECISION_FIELDS - {'refusal_reason',
+                                               'message_follower_ids'}:
             raise UserError(_('Only pending change requests can be edited.'))
         return super(TrainingChangeRequest, self).write(vals)
+
+    @api.model
+    def _check_decision_fields(self, vals):
+        """The status and the decision are written by action_validate and
+        action_refuse only, never from a client's values."""
+        if DECISION_FIELDS.intersection(vals) and \
+                not has_private(self, CHANGE_REQUEST_KEY):
+            raise UserError(_('A change request is validated or refused with '
+                              'its buttons only.'))
 
     @api.multi
     def unlink(self):
@@ -157,18 +174,21 @@ class TrainingChangeRequest(models.Model):
         """Apply every proposed value at once: any error leaves the data as
         it was (the whole call is one transaction)."""
         self._check_decision_rights()
-        for request in self:
+        requests = with_private(self, CHANGE_REQUEST_KEY)
+        for request in requests:
             request._apply()
-        return self.write({'state': 'validated',
-                           'decided_by_id': self.env.uid,
-                           'decision_date': fields.Datetime.now()})
+        return requests._decide('validated')
 
     @api.multi
     def action_refuse(self):
         self._check_decision_rights()
         if self.filtered(lambda req: not (req.refusal_reason or '').strip()):
             raise UserError(_('Give the reason of the refusal first.'))
-        return self.write({'state': 'refused',
+        return with_private(self, CHANGE_REQUEST_KEY)._decide('refused')
+
+    @api.multi
+    def _decide(self, state):
+        return self.write({'state': state,
                            'decided_by_id': self.env.uid,
                            'decision_date': fields.Datetime.now()})
 
@@ -177,9 +197,8 @@ class TrainingChangeRequest(models.Model):
         self.ensure_one()
         if not (self.date_start and self.date_end):
             raise UserError(_('The session needs a start and an end date.'))
-        Session = self.env['training.session'].with_context(
-            training_change_request=True)
-        session = self.session_id.with_context(training_change_request=True)
+        Session = self.env['training.session']
+        session = self.session_id
         values = {'session_number': self.session_number,
                   'place_id': self.place_id.id, 'seats': self.seats,
                   'is_validated': True}

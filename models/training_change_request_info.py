@@ -32,8 +32,7 @@ class TrainingChangeRequestInfo(models.Model):
         values = {name: self[name] for name in INFO_FIELDS}
         values['is_validated'] = True
         if self.info_session_id:
-            self.info_session_id.with_context(
-                training_change_request=True).write(values)
+            self.info_session_id.write(values)
         else:
             self.info_session_id = self.env['training.info.session'].create(
                 dict(values, session_id=session.id))

@@ -4,6 +4,8 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .private_context import CHANGE_REQUEST_KEY, has_private
+
 ZIP_RE = re.compile(r'^\d{5}$')
 
 
@@ -127,14 +129,29 @@ class TrainingInfoSession(models.Model):
         string='Validated', readonly=True, copy=False,
         help='Validated by a change request: it can no longer be deleted.')
 
+    @api.model
+    def create(self, vals):
+        self._check_validation_flag(vals)
+        return super(TrainingInfoSession, self).create(vals)
+
     @api.multi
     def write(self, vals):
-        if not self.env.context.get('training_change_request') and \
+        self._check_validation_flag(vals)
+        if not has_private(self, CHANGE_REQUEST_KEY) and \
                 self.filtered('is_validated'):
             raise UserError(_(
                 'A validated information session changes only through a '
                 'change request.'))
         return super(TrainingInfoSession, self).write(vals)
+
+    @api.model
+    def _check_validation_flag(self, vals):
+        """Validated by validating a change request only."""
+        if 'is_validated' in vals and \
+                not has_private(self, CHANGE_REQUEST_KEY):
+            raise UserError(_(
+                'An information session is validated through a change '
+                'request only.'))
 
     @api.multi
     def unlink(self):

@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
+from .private_context import CHANGE_REQUEST_KEY, has_private
 from .training_mail_setting_mixin import SETTING_FIELDS
 from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
                                     TRAINING_USER_GROUP)
@@ -604,6 +605,7 @@ class TrainingSession(models.Model):
         year = vals.get('year') or self._default_year()
         # checked before the code is drawn from the year's counter
         self._assert_year_format(year)
+        self._check_validation_flag(vals)
         vals['code'] = self._next_code(year)
         session = super(TrainingSession, self).create(vals)
         if 'mail_ids' not in vals:
@@ -644,8 +646,9 @@ class TrainingSession(models.Model):
     @api.multi
     def write(self, vals):
         vals = self._first_of_month(vals)
+        self._check_validation_flag(vals)
         if FUNDED_FIELDS.intersection(vals) and \
-                not self.env.context.get('training_change_request') and \
+                not has_private(self, CHANGE_REQUEST_KEY) and \
                 self.filtered('is_validated'):
             raise UserError(_(
                 'The funded data of a validated session (component, number, '
@@ -663,6 +666,16 @@ class TrainingSession(models.Model):
             self.env['training.calendar.invitation']._sync(
                 self.mapped('registration_ids'))
         return result
+
+    @api.model
+    def _check_validation_flag(self, vals):
+        """The funder's validation is set by validating a change request
+        only, never by a client's values."""
+        if 'is_validated' in vals and \
+                not has_private(self, CHANGE_REQUEST_KEY):
+            raise UserError(_(
+                'A session is validated by the funder through a change '
+                'request only.'))
 
     @api.multi
     def unlink(self):

@@ -393,8 +393,42 @@ class TestCertificateFiles(CertificateCase):
         self._at(GENERATED)
         self.assertTrue(self.files.sudo(self.delegate_a).read(['datas']))
         self._at(UNTIL + SECOND)
-        with self.assertRaises(UserError):
+        # an AccessError: a 403 over HTTP, never a 500
+        with self.assertRaises(AccessError):
             self.files.sudo(self.delegate_a).read(['datas'])
+
+    def _pdfs_read_by(self, user):
+        """Every PDF value ``user`` gets through the records' fields, by
+        read, search_read and export_data (Odoo 11 reads these binaries as
+        superuser, whatever the attachments' checks)."""
+        session = self.session.sudo(user)
+        certificates = self.env['training.certificate'].sudo(user).search(
+            [('session_id', '=', session.id)])
+        values = [session.read(['certificates_file'])[0]
+                  ['certificates_file']]
+        values += [row['certificates_file'] for row in session.search_read(
+            [('id', '=', session.id)], ['certificates_file'])]
+        values += [row['pdf_file'] for row in certificates.read(['pdf_file'])]
+        values += [row['pdf_file'] for row in certificates.search_read(
+            [('id', 'in', certificates.ids)], ['pdf_file'])]
+        values += [row[0] for row in certificates.export_data(
+            ['pdf_file'])['datas']]
+        values += [row[0] for row in session.export_data(
+            ['certificates_file'])['datas']]
+        self.assertTrue(certificates)
+        self.assertGreaterEqual(len(values), 3 + 2 * len(certificates))
+        self.env.clear()
+        return values
+
+    def test_binary_fields_within_the_window_only(self):
+        self._at(UNTIL)
+        values = self._pdfs_read_by(self.delegate_a)
+        self.assertTrue(all(values), values)
+        self._at(UNTIL + SECOND)
+        self.assertFalse(any(self._pdfs_read_by(self.delegate_a)))
+        self.assertFalse(any(self._pdfs_read_by(self.manager_a)))
+        # the files are still there (until the hourly purge)
+        self.assertTrue(self.session.sudo().certificates_file)
 
     def test_trainer_and_other_entity_cannot_read_them(self):
         self._at(GENERATED)

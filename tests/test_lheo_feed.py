@@ -9,6 +9,7 @@ from lxml import etree
 
 from odoo.exceptions import ValidationError
 
+from ..models.private_context import CHANGE_REQUEST_KEY, with_private
 from ..models.training_lheo_feed import FEED_FILENAME, LHEO_NS, XSD_PATH
 from .common import TrainingCase
 
@@ -155,10 +156,11 @@ class TestLheoExport(LheoCase):
                          4)
 
     def test_sessions_of_the_same_course_share_a_formation(self):
-        other = self._create_session(
+        other = with_private(self.Session, CHANGE_REQUEST_KEY).create(dict(
+            name='Session de test',
             external_ref='PARTNER-7', publication_state='published',
             seats=5, course_id=self.course.id, is_validated=True,
-            place_id=self.place.id, organisation_id=self.centre.id)
+            place_id=self.place.id, organisation_id=self.centre.id))
         self._add_sequence(other, planned_date_start='2023-01-09 08:00:00',
                            planned_date_end='2023-01-13 16:00:00')
         root = self._feed()
@@ -183,9 +185,10 @@ class TestLheoExport(LheoCase):
             publication_state='published')
         self.assertNotIn(unvalidated, self.Feed.feed_sessions(self.company))
         # cancelled by the funder: seats set to 0
-        self.session.with_context(training_change_request=True).seats = 0
+        funder = with_private(self.session, CHANGE_REQUEST_KEY)
+        funder.seats = 0
         self.assertFalse(exported())
-        self.session.with_context(training_change_request=True).seats = 10
+        funder.seats = 10
         self.session.state = 'cancelled'
         self.assertFalse(exported())
 

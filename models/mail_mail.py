@@ -1,0 +1,101 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import SUPERUSER_ID, _, api, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
+
+
+class MailMail(models.Model):
+    """Odoo 11 lets every user read every outgoing mail, and the training
+    mails are kept once sent (the back office's evidence of what was sent
+    to whom). A mail is readable, writable and deletable by the
+    administrators, its recipients and its author, and by the internal
+    users who may read the record it was sent about (for the training
+    mails: the training users of that session's populations); a portal
+    user reads only the mails addressed to them."""
+    _inherit = 'mail.mail'
+
+    @api.model
+    def _unrestricted(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user._is_system()
+
+    @api.model
+    def _allowed_mail_ids(self, ids):
+        """The ids among ``ids`` of the mails the user may access."""
+        if not ids:
+            return set()
+        pid = self.env.user.partner_id.id
+        self.env.cr.execute("""
+            SELECT mail.id, message.model, message.res_id,
+                   message.author_id = %(pid)s
+                   OR EXISTS (SELECT 1 FROM mail_mail_res_partner_rel rel
+                              WHERE rel.mail_mail_id = mail.id
+                                AND rel.res_partner_id = %(pid)s)
+                   OR EXISTS (SELECT 1 FROM mail_message_res_partner_rel rel
+                              WHERE rel.mail_message_id = message.id
+                                AND rel.res_partner_id = %(pid)s)
+              FROM mail_mail mail
+              JOIN mail_message message ON message.id = mail.mail_message_id
+             WHERE mail.id IN %(ids)s""", {'pid': pid, 'ids': tuple(ids)})
+        allowed, by_document = set(), {}
+        for mail_id, model, res_id, addressed in self.env.cr.fetchall():
+            if addressed:
+                allowed.add(mail_id)
+            elif model and res_id:
+                by_document.setdefault(model, {}).setdefault(
+                    res_id, set()).add(mail_id)
+        if by_document and not self.env.user.share:
+            allowed |= self.env['mail.message']._find_allowed_doc_ids(
+                by_document)
+        return allowed
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False,
+                access_rights_uid=None):
+        if self._unrestricted():
+            return super(MailMail, self)._search(
+                args, offset=offset, limit=limit, order=order, count=count,
+                access_rights_uid=access_rights_uid)
+        ids = super(MailMail, self)._search(
+            args, offset=offset, limit=limit, order=order, count=False,
+            access_rights_uid=access_rights_uid)
+        allowed = self._allowed_mail_ids(ids)
+        ids = [mail_id for mail_id in ids if mail_id in allowed]
+        return len(ids) if count else ids
+
+    @api.multi
+    def check_access_rule(self, operation):
+        super(MailMail, self).check_access_rule(operation)
+        if self._unrestricted() or operation == 'create':
+            return
+        if set(self.ids) - self._allowed_mail_ids(self.ids):
+            raise AccessError(_(
+                'This e-mail is neither addressed to you nor about a record '
+                'you may read.'))
+
+    @api.multi
+    def read(self, fields=None, load='_classic_read'):
+        """The ORM applies the record rules only: check ours as
+        mail.message does."""
+        self.check_access_rule('read')
+        return super(MailMail, self).read(fields=fields, load=load)
+
+    @api.multi
+    def write(self, vals):
+        self.check_access_rule('write')
+        return super(MailMail, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self.check_access_rule('unlink')
+        return super(MailMail, self).unlink()
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None,
+                   orderby=False, lazy=True):
+        """Grouped over the mails the user may read only."""
+        if not self._unrestricted():
+            domain = expression.AND([domain or [], [
+                ('id', 'in', self._search(domain or []))]])
+        return super(MailMail, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit,
+            orderby=orderby, lazy=lazy)

@@ -1,0 +1,43 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Context keys that unlock a rule, kept out of the clients' reach.
+
+A client puts what it likes in the context of an RPC call, so a key that
+lifts a check (apply a validated change request, register without the seat
+checks until the batch is complete) must not be a plain value: its value
+is ``TOKEN``, an object that neither JSON-RPC nor XML-RPC can carry, tested
+by identity. A client sending the key with any value gets the ordinary
+checks.
+"""
+
+# a validated change request writes the funded data of a session
+CHANGE_REQUEST_KEY = 'training_change_request'
+# a batch of registrations takes its seats once, at the end
+DEFER_SEATS_KEY = 'training_defer_seats'
+
+
+class _Token(object):
+    """The value of the private keys: one instance, never serialised."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return '<training private context>'
+
+
+TOKEN = _Token()
+
+
+def with_private(records, key):
+    """``records`` with the private ``key`` set."""
+    return records.with_context(**{key: TOKEN})
+
+
+def without_private(records, key):
+    """``records`` with the private ``key`` lifted."""
+    return records.with_context(**{key: None})
+
+
+def has_private(records, key):
+    """Whether the code (never a client) set the private ``key``, or the
+    module's data files are being loaded (no client is served until the
+    registry is ready)."""
+    return records.env.context.get(key) is TOKEN or not records.pool.ready
