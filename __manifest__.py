@@ -16,6 +16,8 @@
         "mail",
         "portal",
         "survey",
+        # login throttling (OCA, requirements-oca.txt), issue 13
+        "auth_brute_force",
     ],
     "external_dependencies": {
         "python": ["lxml", "phonenumbers", "stdnum", "xlsxwriter"],
@@ -27,6 +29,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_config_parameter_data.xml",
         "data/training_cost_type_data.xml",
         "data/training_mail_default_data.xml",
         "data/training_session_mail_data.xml",

@@ -37,7 +37,12 @@ def without_private(records, key):
 
 
 def has_private(records, key):
-    """Whether the code (never a client) set the private ``key``, or the
-    module's data files are being loaded (no client is served until the
-    registry is ready)."""
-    return records.env.context.get(key) is TOKEN or not records.pool.ready
+    """Whether the code (never a client) set the private ``key``."""
+    return records.env.context.get(key) is TOKEN
+
+
+def by_workflow(records):
+    """Whether a change request is being applied, or the module's data
+    files are being loaded (no client is served until the registry is
+    ready): what may write the funder's validation."""
+    return has_private(records, CHANGE_REQUEST_KEY) or not records.pool.ready

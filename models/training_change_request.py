@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .private_context import CHANGE_REQUEST_KEY, has_private, with_private
+from .private_context import CHANGE_REQUEST_KEY, by_workflow, with_private
 from .training_info_session import format_time
 from .training_session import PLANNING_MANAGER_GROUP
 
@@ -142,7 +142,7 @@ class TrainingChangeRequest(models.Model):
         """The status and the decision are written by action_validate and
         action_refuse only, never from a client's values."""
         if DECISION_FIELDS.intersection(vals) and \
-                not has_private(self, CHANGE_REQUEST_KEY):
+                not by_workflow(self):
             raise UserError(_('A change request is validated or refused with '
                               'its buttons only.'))
 

@@ -4,7 +4,7 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .private_context import CHANGE_REQUEST_KEY, has_private
+from .private_context import by_workflow
 
 ZIP_RE = re.compile(r'^\d{5}$')
 
@@ -137,7 +137,7 @@ class TrainingInfoSession(models.Model):
     @api.multi
     def write(self, vals):
         self._check_validation_flag(vals)
-        if not has_private(self, CHANGE_REQUEST_KEY) and \
+        if not by_workflow(self) and \
                 self.filtered('is_validated'):
             raise UserError(_(
                 'A validated information session changes only through a '
@@ -148,7 +148,7 @@ class TrainingInfoSession(models.Model):
     def _check_validation_flag(self, vals):
         """Validated by validating a change request only."""
         if 'is_validated' in vals and \
-                not has_private(self, CHANGE_REQUEST_KEY):
+                not by_workflow(self):
             raise UserError(_(
                 'An information session is validated through a change '
                 'request only.'))

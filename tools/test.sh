@@ -8,8 +8,9 @@ LOCAL="$ROOT/.local"
 SOCK="$LOCAL/pgsocket"
 PSQL=(psql -h "$SOCK" -U odoo -d postgres -tAq)
 DEPS="$("$ROOT/.venv/bin/python" -c "import ast; print(','.join(ast.literal_eval(open('$ROOT/__manifest__.py').read())['depends']))")"
-# the template is rebuilt when the dependencies or the pinned packages change
-KEY="$(printf '%s\n' "$DEPS" | cat - "$ROOT/requirements.txt" | sha1sum | cut -c1-10)"
+# the template is rebuilt when the dependencies or the pinned packages
+# (requirements.txt, requirements-oca.txt) change
+KEY="$(printf '%s\n' "$DEPS" | cat - "$ROOT/requirements.txt" "$ROOT/requirements-oca.txt" | sha1sum | cut -c1-10)"
 TEMPLATE="training_tmpl_$KEY"
 DB="${TEST_DB:-training_test}"
 FILESTORE="$LOCAL/data/filestore"
