@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, _, api, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 from .training_registration import TRAINING_USER_GROUP
 
@@ -117,13 +117,4 @@ class IrAttachment(models.Model):
         for model in CERTIFICATE_MODELS:
             ids = [res_id for res_model, res_id in files if res_model == model]
             if ids:
-                self._check_download_window(self.env[model].browse(ids))
-
-    @api.model
-    def _check_download_window(self, records):
-        """An AccessError (a 403 over HTTP, not a 500) when the user may
-        not download the files of ``records`` now."""
-        try:
-            records._download_sessions()._check_download()
-        except UserError as error:
-            raise AccessError(error.name)
+                self.env[model].browse(ids)._check_download_window()

@@ -20,7 +20,7 @@ class IrHttp(models.AbstractModel):
         if model in CERTIFICATE_MODELS and id and env.uid != SUPERUSER_ID:
             records = env[model].browse(int(id)).exists()
             try:
-                env['ir.attachment']._check_download_window(records)
+                records._check_download_window()
             except AccessError:
                 return (403, [], None)
         return super(IrHttp, cls).binary_content(

@@ -74,20 +74,11 @@ class MailMail(models.Model):
 
     @api.multi
     def read(self, fields=None, load='_classic_read'):
-        """The ORM applies the record rules only: check ours as
-        mail.message does."""
+        """The ORM reads with the record rules only (its writes and
+        deletions call check_access_rule): check ours as mail.message
+        does."""
         self.check_access_rule('read')
         return super(MailMail, self).read(fields=fields, load=load)
-
-    @api.multi
-    def write(self, vals):
-        self.check_access_rule('write')
-        return super(MailMail, self).write(vals)
-
-    @api.multi
-    def unlink(self):
-        self.check_access_rule('unlink')
-        return super(MailMail, self).unlink()
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None,

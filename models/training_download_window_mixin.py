@@ -35,12 +35,21 @@ class TrainingDownloadWindowMixin(models.AbstractModel):
                     record._cache[name] = False
 
     @api.multi
+    def _check_download_window(self):
+        """An AccessError (a 403 over HTTP, not a 500) when the user may
+        not download the files of these records now."""
+        try:
+            self._download_sessions()._check_download()
+        except UserError as error:
+            raise AccessError(error.name)
+
+    @api.multi
     def _closed_downloads(self):
         """Those of these records the user may not download now."""
         closed = self.browse()
         for record in self.exists():
             try:
-                record._download_sessions()._check_download()
-            except (AccessError, UserError):
+                record._check_download_window()
+            except AccessError:
                 closed |= record
         return closed

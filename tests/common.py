@@ -104,6 +104,17 @@ class TrainingCase(SavepointCase):
                 date_start=slot[0], date_end=slot[1]))
         return sequence
 
+    @classmethod
+    def _funded_component(cls, number, date_start, date_end):
+        """A component of a funded action (manual 002): its dates bound its
+        sessions'."""
+        action = cls.env['training.action'].create(
+            {'name': 'LOT TEST', 'number': number})
+        return cls.env['training.action.component'].create({
+            'action_id': action.id, 'number': '01', 'code': 'FORP',
+            'name': 'Formation Projet Pro', 'date_start': date_start,
+            'date_end': date_end})
+
     def _register(self, session, partner=None, state='confirmed'):
         partner = partner or self.Partner.create({'name': 'Jean Stagiaire'})
         return self.Registration.create({

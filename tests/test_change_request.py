@@ -14,12 +14,8 @@ class TestChangeRequest(TrainingCase):
     @classmethod
     def setUpClass(cls):
         super(TestChangeRequest, cls).setUpClass()
-        action = cls.env['training.action'].create(
-            {'name': 'LOT TEST', 'number': 'CR-TEST-1'})
-        cls.component = cls.env['training.action.component'].create({
-            'action_id': action.id, 'number': '01', 'code': 'FORP',
-            'name': 'Formation Projet Pro', 'date_start': '2022-09-01',
-            'date_end': '2024-06-30'})
+        cls.component = cls._funded_component(
+            'CR-TEST-1', '2022-09-01', '2024-06-30')
         cls.place = cls.Partner.create(
             {'name': 'CAP 2000 TEST', 'city': 'BEZIERS', 'zip': '34500'})
         cls.Request = cls.env['training.change.request']

@@ -97,12 +97,8 @@ class TestSentMailsAndRequests(TrainingCase):
         Sent._insert([(schedule.id, trainee.id, None)
                       for schedule in schedules])
         cls.lines = Sent.search([('schedule_id', 'in', schedules.ids)])
-        action = cls.env['training.action'].create(
-            {'name': 'LOT TEST', 'number': 'TR-TEST-1'})
-        component = cls.env['training.action.component'].create({
-            'action_id': action.id, 'number': '01', 'code': 'FORP',
-            'name': 'Formation Projet Pro', 'date_start': '2027-01-01',
-            'date_end': '2027-12-31'})
+        component = cls._funded_component(
+            'TR-TEST-1', '2027-01-01', '2027-12-31')
         cls.session.component_id = component
         cls.request = cls.env['training.change.request'].sudo(
             cls.user2).create({
@@ -150,12 +146,8 @@ class TestFunderValidation(TrainingCase):
     @classmethod
     def setUpClass(cls):
         super(TestFunderValidation, cls).setUpClass()
-        action = cls.env['training.action'].create(
-            {'name': 'LOT TEST', 'number': 'TR-TEST-2'})
-        cls.component = cls.env['training.action.component'].create({
-            'action_id': action.id, 'number': '01', 'code': 'FORP',
-            'name': 'Formation Projet Pro', 'date_start': '2027-01-01',
-            'date_end': '2027-12-31'})
+        cls.component = cls._funded_component(
+            'TR-TEST-2', '2027-01-01', '2027-12-31')
         cls.place = cls.Partner.create({'name': 'Lieu', 'zip': '34500',
                                         'city': 'BEZIERS'})
         cls.Request = cls.env['training.change.request']
