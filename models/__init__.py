@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_partner
 from . import res_users
+from . import res_authentication_attempt
 from . import mail_thread
 from . import mail_message
 from . import mail_mail

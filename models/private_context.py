@@ -13,6 +13,9 @@ checks.
 CHANGE_REQUEST_KEY = 'training_change_request'
 # a batch of registrations takes its seats once, at the end
 DEFER_SEATS_KEY = 'training_defer_seats'
+# a save checks the validated sessions' periods once, after its nested
+# sequences and slots (their own checks would see a half-done planning)
+PERIODS_CHECKED_KEY = 'training_periods_checked'
 
 
 class _Token(object):

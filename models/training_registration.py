@@ -136,8 +136,16 @@ class TrainingRegistration(models.Model):
         # twice the same object"). Whatever the layers below change, they
         # change a copy; the seats are counted again in the new
         # transaction.
-        registration = super(TrainingRegistration, self).create(
-            copy_values(vals))
+        vals = copy_values(vals)
+        state = vals.get('state', self.env.context.get('default_state'))
+        if state in REGISTERED_STATES and vals.get('session_id'):
+            # the session's seats locked before anything else (a batch's
+            # too): the request that loses the race fails here, before
+            # doing any work, and is retried sooner and with less contention
+            self.check_access_rights('create')
+            self.env['training.session'].browse(
+                vals['session_id'])._lock_seats()
+        registration = super(TrainingRegistration, self).create(vals)
         if not has_private(self, DEFER_SEATS_KEY):
             registration._after_registering()
         return registration
@@ -175,6 +183,8 @@ class TrainingRegistration(models.Model):
         if 'state' in vals and vals['state'] not in REGISTERED_STATES:
             leaving = self.filtered(
                 lambda reg: reg.state in REGISTERED_STATES)
+        # locked first, as in create
+        enrolling.mapped('session_id')._lock_seats()
         result = super(TrainingRegistration, self).write(vals)
         if enrolling:
             enrolling._take_seats()

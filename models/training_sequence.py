@@ -10,6 +10,9 @@ from .training_calendar_invitation import (NO_UPDATE_KEY, PENDING_KEY,
 # participants are registered).
 PLANNING_FIELDS = {'session_id', 'date_start', 'date_end',
                    'planned_date_start', 'planned_date_end', 'is_prework'}
+# what moves the first or last day of the session (slots' dates aside)
+PERIOD_FIELDS = {'session_id', 'planned_date_start', 'planned_date_end',
+                 'slot_ids'}
 # changes that move the sends of the session's mails
 MAIL_DATE_FIELDS = PLANNING_FIELDS | {'status'}
 
@@ -151,10 +154,13 @@ class TrainingSequence(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get('session_id'):
-            self.env['training.session'].browse(
-                vals['session_id'])._check_planning_lock()
-        sequence = super(TrainingSequence, self).create(vals)
+        session = self.env['training.session'].browse(
+            vals.get('session_id'))
+        session._check_planning_lock()
+        periods = session._validated_periods()
+        sequence = super(TrainingSequence, session._checking_periods(
+            self, periods)).create(vals)
+        session._check_validated_periods(periods)
         sequence.session_id._sync_mail_schedules()
         # new: invitations, nothing to update
         sequence._notify_calendar(update=False)
@@ -176,7 +182,14 @@ class TrainingSequence(models.Model):
             # the trainees of the other session attend these slots now
             moved.mapped('slot_ids')._drop_attendances()
         self, pending = self._grouping_calendar(vals, 'slot_ids')
-        result = super(TrainingSequence, self).write(vals)
+        periods = {}
+        if PERIOD_FIELDS.intersection(vals):
+            sessions |= self.env['training.session'].browse(
+                vals.get('session_id'))
+            periods = sessions._validated_periods()
+        result = super(TrainingSequence, sessions._checking_periods(
+            self, periods)).write(vals)
+        sessions._check_validated_periods(periods)
         if moved:
             self.env['training.attendance']._create_missing(
                 slots=moved.mapped('slot_ids'))
@@ -226,9 +239,11 @@ class TrainingSequence(models.Model):
     def unlink(self):
         sessions = self.mapped('session_id')
         sessions._check_planning_lock()
+        periods = sessions._validated_periods()
         self.mapped('slot_ids.attendance_ids')._check_not_recorded()
         self.env['training.calendar.invitation'].search([
             ('sequence_id', 'in', self.ids)])._send_cancel()
         result = super(TrainingSequence, self).unlink()
+        sessions._check_validated_periods(periods)
         sessions._sync_mail_schedules()
         return result

@@ -9,7 +9,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
-from .private_context import (DEFER_SEATS_KEY, by_workflow, with_private,
+from .private_context import (DEFER_SEATS_KEY, PERIODS_CHECKED_KEY,
+                              by_workflow, has_private, with_private,
                               without_private)
 from .training_mail_setting_mixin import SETTING_FIELDS
 from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
@@ -501,6 +502,39 @@ class TrainingSession(models.Model):
                     'A seat became available: enrolled from the waiting '
                     'list.'))
 
+    @api.multi
+    def _validated_periods(self):
+        """{session id: (first day, last day)} of the sessions among these
+        that the funder validated, taken before a change of their planning
+        and checked after it by _check_validated_periods; empty for the
+        workflow (a change request being applied) and inside a save that
+        checks them (see _checking_periods)."""
+        if by_workflow(self) or has_private(self, PERIODS_CHECKED_KEY):
+            return {}
+        return {session.id: session._planning_bounds()
+                for session in self.filtered('is_validated')}
+
+    @api.model
+    def _checking_periods(self, records, periods):
+        """``records`` saving their nested planning without checking the
+        periods at each step, when ``periods`` are checked after the
+        save."""
+        return with_private(records, PERIODS_CHECKED_KEY) if periods \
+            else records
+
+    @api.multi
+    def _check_validated_periods(self, periods):
+        """Refuse a change of planning that moved the first or last day of
+        a validated session (``periods``: from _validated_periods): its
+        dates are funded data, changed through a change request only."""
+        for session in self.browse(list(periods)).exists():
+            if session._planning_bounds() != periods[session.id]:
+                raise UserError(_(
+                    'The dates of %s were validated by the funder: they '
+                    'change only through a change request (its slots can '
+                    'move within its first and last days).'
+                ) % session.display_name)
+
     @api.constrains('capacity_min', 'capacity_target', 'capacity_max')
     def _check_capacities(self):
         check_capacities(self)
@@ -658,7 +692,11 @@ class TrainingSession(models.Model):
         sequences, pending = self.env['training.sequence'] \
             ._grouping_calendar(vals, 'sequence_ids')
         self = self.with_env(sequences.env)
-        result = super(TrainingSession, self).write(vals)
+        periods = self._validated_periods() if 'sequence_ids' in vals \
+            else {}
+        result = super(TrainingSession, self._checking_periods(
+            self, periods)).write(vals)
+        self._check_validated_periods(periods)
         if pending:
             pending.flush(self.env)
         if 'capacity_max' in vals:

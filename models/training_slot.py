@@ -7,6 +7,9 @@ from odoo.exceptions import AccessError, ValidationError
 from .training_calendar_invitation import SLOT_EVENT_FIELDS
 from .training_registration import TUTOR_GROUP
 
+# what moves the first or last day of the slot's session
+PERIOD_FIELDS = {'date_start', 'date_end', 'sequence_id'}
+
 # Bookings of a slot: its room and each of the people who teach in it.
 _BOOKINGS_SQL = """
     SELECT s.id AS slot_id, s.date_start, s.date_end,
@@ -252,11 +255,13 @@ class TrainingSlot(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get('sequence_id'):
-            self.env['training.sequence'].browse(
-                vals['sequence_id']).session_id._check_planning_lock()
+        session = self.env['training.sequence'].browse(
+            vals.get('sequence_id')).session_id
+        session._check_planning_lock()
+        periods = session._validated_periods()
         self = self._with_switch(vals)
         slot = super(TrainingSlot, self).create(vals)
+        session._check_validated_periods(periods)
         self.env['training.attendance']._create_missing(slots=slot)
         slot.session_id._sync_mail_schedules()
         slot.sequence_id._notify_calendar()
@@ -276,7 +281,13 @@ class TrainingSlot(models.Model):
             moved = self.filtered(
                 lambda slot: slot.sequence_id.id != vals['sequence_id'])
             moved._drop_attendances()
+        periods = {}
+        if PERIOD_FIELDS.intersection(vals):
+            sessions |= self.env['training.sequence'].browse(
+                vals.get('sequence_id')).session_id
+            periods = sessions._validated_periods()
         result = super(TrainingSlot, self).write(vals)
+        sessions._check_validated_periods(periods)
         if moved:
             self.env['training.attendance']._create_missing(slots=moved)
         if {'date_start', 'date_end', 'sequence_id'}.intersection(vals):
@@ -382,7 +393,9 @@ class TrainingSlot(models.Model):
         self.mapped('attendance_ids')._check_not_recorded()
         sessions = self.mapped('session_id')
         sequences = self.mapped('sequence_id')
+        periods = sessions._validated_periods()
         result = super(TrainingSlot, self).unlink()
+        sessions._check_validated_periods(periods)
         sessions._sync_mail_schedules()
         sequences.exists()._notify_calendar()
         return result

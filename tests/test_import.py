@@ -1,9 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import re
+from contextlib import contextmanager
+from unittest import mock
 
 from odoo.exceptions import UserError
 
+from ..wizards import training_session_import_wizard as import_wizard
 from .common import TrainingCase
 
 CSV = """external_ref;name;course_code;year;date_start;date_end;capacity_max;\
@@ -282,3 +285,131 @@ class TestImportLheo(ImportCase):
         names = ' '.join(wizard.line_ids.mapped('name'))
         self.assertIn('Cuisine', names)
         self.assertNotIn(secret, names)
+
+
+class TestImportLimits(ImportCase):
+    """Files over the size or line limits are refused at once, before they
+    are read or parsed; system parameters change the limits (issue 13,
+    7)."""
+
+    def _set_limit(self, name, value):
+        self.env['ir.config_parameter'].sudo().set_param(
+            'training_session.import_max_%s' % name, value)
+
+    @contextmanager
+    def _not_parsed(self, decoded=True):
+        """Fails when the file is parsed, or decoded unless ``decoded``."""
+        never = mock.Mock(side_effect=AssertionError('read too early'))
+        with mock.patch('lxml.etree.iterparse', never), \
+                mock.patch('lxml.etree.fromstring', never), \
+                mock.patch('csv.DictReader', never), \
+                mock.patch('csv.Sniffer', never), \
+                mock.patch('base64.b64decode',
+                           wraps=base64.b64decode) as decode:
+            yield
+        if not decoded:
+            self.assertFalse(decode.called, 'decoded too early')
+
+    def _csv(self, count, ref='P-L%04d'):
+        return CSV.splitlines()[0] + '\n' + ''.join(
+            '%s;Ligne %d;;2027;01/03/2027;02/03/2027;;;\n' % (
+                ref % index, index) for index in range(count))
+
+    def test_file_over_the_size_limit_is_refused_before_it_is_read(self):
+        text = LHEO.format(ns='http://lheo.gouv.fr/2.3', ref='P-HUGE')
+        text = text.replace('</offres>', '<extras>%s</extras></offres>' % (
+            '<extra>%s</extra>' % ('x' * 1000) * 21000))
+        size = len(text.encode('utf-8'))
+        self.assertGreater(size, 20 * 1024 * 1024)
+        wizard = self._wizard(text)
+        with self._not_parsed(decoded=False), \
+                self.assertRaises(UserError) as caught:
+            wizard.action_preview()
+        # the file's size, then the limit (in the user's language)
+        self.assertRegex(caught.exception.name, r'%.1f M\w+ \(%d\D+20\.0 M'
+                         r'\w+ \(20971520\D.*training_session\.import_max_'
+                         r'bytes' % (size / 1048576.0, size))
+        self.assertFalse(wizard.line_ids)
+        self.assertEqual(wizard.state, 'upload')
+
+    def test_csv_over_the_line_limit_is_refused_before_it_is_parsed(self):
+        wizard = self._wizard(self._csv(5001))
+        with self._not_parsed(), self.assertRaises(UserError) as caught:
+            wizard.action_preview()
+        self.assertRegex(caught.exception.name, r'\b5001\D+\b5000\D.*'
+                         r'training_session\.import_max_lines')
+        self.assertFalse(wizard.line_ids)
+        # at the limit (blank lines aside), the whole file is previewed, a
+        # reference repeated far below its first line included
+        text = self._csv(4999) + 'P-L0000;Doublon;;2027;01/03/2027;' \
+            '02/03/2027;;;\n\n\n'
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        self.assertEqual(len(wizard.line_ids), 5000)
+        self.assertEqual(wizard.line_ids[-1].status, 'error')
+        self.assertIn('P-L0000', wizard.line_ids[-1].message)
+
+    def test_lheo_with_too_many_sessions_is_refused(self):
+        session = ('<session numero="P-MANY-%d"><periode><debut>20270104'
+                   '</debut><fin>20270625</fin></periode></session>')
+        text = LHEO.format(ns='http://lheo.gouv.fr/2.3', ref='P-MANY')
+        text = text.replace('</action>', ''.join(
+            session % index for index in range(3, 5002)) + '</action>')
+        wizard = self._wizard(text)
+        with self.assertRaises(UserError) as caught:
+            wizard.action_preview()
+        self.assertRegex(caught.exception.name, r'\bLHEO\D+\b5001\D+'
+                         r'\b5000\D.*training_session\.import_max_lines')
+        self.assertFalse(wizard.line_ids)
+
+    def test_system_parameters_change_the_limits(self):
+        self._set_limit('lines', '5')
+        with self.assertRaisesRegex(UserError, r'\b6\D+\b5\D'):
+            self._wizard().action_preview()
+        lheo = LHEO.format(ns='http://www.lheo.org/2.2', ref='P-PAR')
+        self._set_limit('lines', '1')
+        with self.assertRaisesRegex(UserError, r'\b2\D+\b1\D'):
+            self._wizard(lheo).action_preview()
+        size = len(CSV.encode('utf-8'))
+        self._set_limit('lines', '6')
+        self._set_limit('bytes', str(size - 1))
+        with self.assertRaisesRegex(UserError, r'\(%d\D+0\.0 M\w+ \(%d\D'
+                                    % (size, size - 1)):
+            self._wizard().action_preview()
+        # at the limits, the file is previewed and imported
+        self._set_limit('bytes', str(size))
+        wizard = self._wizard()
+        wizard.action_preview()
+        self.assertEqual(len(wizard.line_ids), 6)
+        wizard.action_import()
+        # P-001's course is not created here
+        self.assertEqual(self._sessions().mapped('external_ref'), ['P-006'])
+        # a value that is not a positive number: the default limit
+        for value in ('0', 'beaucoup'):
+            self._set_limit('lines', value)
+            self._set_limit('bytes', value)
+            self._wizard(lheo).action_preview()
+
+    def test_preview_and_import_by_batches(self):
+        text = CSV + (
+            'P-007;Même organisme;;;01/12/2027;03/12/2027;8;Formapro;\n'
+            'P-001;Doublon;;;01/12/2027;03/12/2027;8;;\n'
+            'P-008;Même formation;IMP-LIM;;01/12/2027;03/12/2027;8;;\n')
+        self.env['training.course'].create(
+            {'name': 'Limites', 'code': 'IMP-LIM'})
+        with mock.patch.object(import_wizard, 'BATCH_SIZE', 2):
+            wizard = self._wizard(text.replace('IMP-MGT', 'IMP-LIM'))
+            wizard.action_preview()
+            self.assertEqual(
+                wizard.line_ids.mapped('status'),
+                ['valid', 'error', 'error', 'error', 'error', 'valid',
+                 'valid', 'error', 'valid'])
+            wizard.action_import()
+        sessions = self._sessions()
+        self.assertEqual(sorted(sessions.mapped('external_ref')),
+                         ['P-001', 'P-006', 'P-007', 'P-008'])
+        # one contact, one course for the lines of different batches
+        self.assertEqual(len(sessions.mapped('organisation_id')), 1)
+        self.assertEqual(len(sessions.mapped('course_id')), 1)
+        self.assertEqual(re.findall(r'\d+', wizard.summary),
+                         ['4', '0', '5'])

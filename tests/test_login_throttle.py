@@ -5,12 +5,18 @@ login form, from the test server's address (127.0.0.1, not whitelisted):
 5 wrong passwords for a login lock that login out from that address, the
 right password included; 20 failures of any logins lock the address out."""
 import re
+from unittest import mock
 
+import odoo.tests.common
+from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
 from .common import BrowserCase
 
 REMOTE = '127.0.0.1'  # odoo.tests.common.HOST, where the test server listens
+# what the module used to look the addresses up with
+URLOPEN = ('odoo.addons.auth_brute_force.models.res_authentication_attempt.'
+           'urlopen')
 # the module's warnings on each refused attempt
 QUIET = ('odoo.addons.auth_brute_force.models.res_authentication_attempt',
          'odoo.addons.base.res.res_users')
@@ -107,3 +113,37 @@ class TestLoginThrottle(BrowserCase):
         self.assertFalse(self.login('formateur', 'formateur'))
         self.assertEqual(self.attempts('formateur'), ['banned'])
         self.assertEqual(self.attempts().count('failed'), 20)
+
+    @mute_logger(*QUIET)
+    def test_attempts_are_the_administrators_only(self):
+        """Logins and addresses are personal data: no other user reads
+        them, over JSON-RPC either; the ban still holds for them (it is
+        checked as superuser), and no address is sent to a geolocation
+        service."""
+        self.assertFalse(self.login('gestionnaire', 'wrong password'))
+        for login in ('stagiaire', 'gestionnaire'):
+            self.assertTrue(self.login(login, login))
+            response = self.opener.post(
+                'http://%s:%s/web/dataset/call_kw' % (
+                    odoo.tests.common.HOST, odoo.tests.common.PORT),
+                json={'jsonrpc': '2.0', 'method': 'call', 'id': 1,
+                      'params': {'model': 'res.authentication.attempt',
+                                 'method': 'search_read',
+                                 'args': [[], ['login', 'remote']],
+                                 'kwargs': {}}}, timeout=60)
+            self.assertIn('error', response.json(), login)
+            self.assertNotIn('result', response.json(), login)
+        with self.server_env() as env:
+            for login in ('stagiaire', 'gestionnaire'):
+                user = env['res.users'].search([('login', '=', login)])
+                with self.assertRaises(AccessError):
+                    env['res.authentication.attempt'].sudo(user).search([])
+            admin = env.ref('base.user_root')
+            attempts = env['res.authentication.attempt'].sudo(admin).search(
+                [('login', '=', 'gestionnaire')])
+            self.assertEqual(sorted(attempts.mapped('result')),
+                             ['failed', 'successful'])
+            with mock.patch(URLOPEN) as urlopen:
+                attempts.invalidate_cache()
+                self.assertTrue(all(attempts.mapped('remote_metadata')))
+            self.assertFalse(urlopen.called)

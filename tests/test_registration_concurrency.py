@@ -4,7 +4,9 @@
 
 Odoo retries a request that fails to serialise with the same arguments:
 a registration whose transaction loses the race for the session's seats
-is created again, and must then land on the waiting list, without error.
+is created again, and must then land on the waiting list, without error
+(it failed with 'A partner cannot follow twice the same object':
+mail.thread had added the creator's follower to the caller's values).
 
 A plain unittest.TestCase, not an HttpCase: HttpCase puts the registry in
 test mode, where every request shares one cursor and no two transactions
@@ -38,10 +40,10 @@ class _RetryCounter(logging.Handler):
 
 
 class TestConcurrentRegistrations(unittest.TestCase):
-    """N trainees registered at the same time to a session of M seats, by
-    JSON-RPC (/jsonrpc, as an external client) and by the web client's
-    route (/web/dataset/call_kw): M enrolled, the others on the waiting
-    list, no request failing."""
+    """Trainees registered at the same time to a session of SEATS seats,
+    by JSON-RPC (/jsonrpc, as an external client), by the web client's
+    routes (/web/dataset/call_kw, the registration wizard's button): SEATS
+    enrolled, the others on the waiting list, no request failing."""
 
     SEATS = 2
     REQUESTS = 6
@@ -63,10 +65,9 @@ class TestConcurrentRegistrations(unittest.TestCase):
                 'training_session.user_training_user_demo').id
         self.counter = _RetryCounter()
         logger = logging.getLogger(RETRY_LOGGER)
-        level = logger.level
+        self.addCleanup(logger.setLevel, logger.level)
         logger.setLevel(logging.INFO)
         logger.addHandler(self.counter)
-        self.addCleanup(logger.setLevel, level)
         self.addCleanup(logger.removeHandler, self.counter)
 
     def _delete_committed(self):
@@ -74,6 +75,8 @@ class TestConcurrentRegistrations(unittest.TestCase):
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             sessions = env['training.session'].browse(
                 self.committed['training.session']).exists()
+            env['training.registration.wizard'].search(
+                [('session_id', 'in', sessions.ids)]).unlink()
             registrations = env['training.registration'].search(
                 [('session_id', 'in', sessions.ids)])
             registrations.mapped('attendance_ids').unlink()
@@ -82,9 +85,9 @@ class TestConcurrentRegistrations(unittest.TestCase):
             env['res.partner'].browse(
                 self.committed['res.partner']).exists().unlink()
 
-    def _fixture(self, number):
-        """A committed session of SEATS seats with one slot, and REQUESTS
-        trainees."""
+    def _fixture(self, number, trainees):
+        """A committed session of SEATS seats with one slot, and
+        ``trainees`` partners: (session id, partner ids)."""
         with self.registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             session = env['training.session'].create({
@@ -98,75 +101,46 @@ class TestConcurrentRegistrations(unittest.TestCase):
                 'date_start': '2027-05-03 08:00:00',
                 'date_end': '2027-05-03 12:00:00'})
             partners = env['res.partner'].browse()
-            for index in range(self.REQUESTS):
+            for index in range(trainees):
                 partners |= env['res.partner'].create(
                     {'name': 'Stagiaire concurrent %d-%d' % (number, index)})
             self.committed['res.partner'] += partners.ids
             return session.id, partners.ids
 
     # ------------------------------------------------------------ clients
+    def _rpc(self, http, path, params):
+        return http.post(self.url + path, json={
+            'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': params,
+        }, timeout=self.TIMEOUT).json()
+
     def _jsonrpc_client(self):
-        """An external client: /jsonrpc, the password with each call."""
+        """An external client: /jsonrpc, the password with each call:
+        (HTTP session, call(model, method, *args))."""
         http = requests.Session()
 
-        def create(vals):
-            return http.post(self.url + '/jsonrpc', json={
-                'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                    'service': 'object', 'method': 'execute_kw',
-                    'args': [get_db_name(), self.uid, PASSWORD,
-                             'training.registration', 'create', [vals]]},
-            }, timeout=self.TIMEOUT).json()
-        return http, create
+        def call(model, method, *args):
+            return self._rpc(http, '/jsonrpc', {
+                'service': 'object', 'method': 'execute_kw',
+                'args': [get_db_name(), self.uid, PASSWORD, model, method,
+                         list(args)]})
+        return http, call
 
     def _web_client(self):
-        """The web client: a session cookie, then /web/dataset/call_kw."""
+        """The web client: a session cookie, then /web/dataset/call_kw
+        (or ``route``): (HTTP session, call(model, method, *args,
+        route='call_kw'))."""
         http = requests.Session()
-        login = http.post(self.url + '/web/session/authenticate', json={
-            'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                'db': get_db_name(), 'login': LOGIN,
-                'password': PASSWORD}}, timeout=self.TIMEOUT).json()
+        login = self._rpc(http, '/web/session/authenticate', {
+            'db': get_db_name(), 'login': LOGIN, 'password': PASSWORD})
         self.assertEqual(login.get('result', {}).get('uid'), self.uid,
                          login)
 
-        def create(vals):
-            return http.post(
-                self.url + '/web/dataset/call_kw/training.registration/'
-                'create', json={
-                    'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                        'model': 'training.registration', 'method': 'create',
-                        'args': [vals], 'kwargs': {}}},
-                timeout=self.TIMEOUT).json()
-        return http, create
-
-    def _race(self, session_id, partner_ids):
-        """Register every partner at once, from REQUESTS threads released
-        together: {partner id: the JSON-RPC answer or the exception}."""
-        clients = [self._jsonrpc_client() if index % 2 else
-                   self._web_client() for index in range(self.REQUESTS)]
-        barrier = threading.Barrier(self.REQUESTS, timeout=self.TIMEOUT)
-        answers = {}
-
-        def register(create, partner_id):
-            try:
-                barrier.wait()
-                answers[partner_id] = create({
-                    'session_id': session_id, 'partner_id': partner_id,
-                    'state': 'confirmed'})
-            except Exception as error:  # reported by the test
-                answers[partner_id] = error
-        threads = [threading.Thread(target=register,
-                                    args=(client[1], partner_id))
-                   for client, partner_id in zip(clients, partner_ids)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            # the retries of a request wait 31 s at most in all
-            thread.join(self.TIMEOUT * 2)
-        for http, _create in clients:
-            http.close()
-        self.assertFalse([thread for thread in threads if thread.is_alive()],
-                         'requests still running')
-        return answers
+        def call(model, method, *args, route='call_kw'):
+            params = {'model': model, 'method': method, 'args': list(args)}
+            if route == 'call_kw':
+                params['kwargs'] = {}
+            return self._rpc(http, '/web/dataset/%s' % route, params)
+        return http, call
 
     @staticmethod
     def _error(answer):
@@ -178,36 +152,112 @@ class TestConcurrentRegistrations(unittest.TestCase):
         error = answer.get('error') or {}
         return (error.get('data') or {}).get('message') or repr(answer)
 
+    def _race(self, calls):
+        """Run every ``calls`` (functions without arguments) at once, from
+        threads released together; fail unless every one passed, return
+        their results."""
+        barrier = threading.Barrier(len(calls), timeout=self.TIMEOUT)
+        answers = {}
+
+        def run(index, call):
+            try:
+                barrier.wait()
+                answers[index] = call()
+            except Exception as error:  # reported below
+                answers[index] = error
+        threads = [threading.Thread(target=run, args=(index, call))
+                   for index, call in enumerate(calls)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            # the retries of a request wait 31 s at most in all
+            thread.join(self.TIMEOUT * 2)
+        self.assertFalse([thread for thread in threads if thread.is_alive()],
+                         'requests still running')
+        failed = {index: self._error(answer)
+                  for index, answer in answers.items()
+                  if self._error(answer)}
+        self.assertEqual(failed, {})
+        self.assertEqual(len(answers), len(calls))
+        return [answers[index]['result'] for index in range(len(calls))]
+
+    def _check_seats(self, session_id, trainees):
+        """SEATS enrolled, the others waiting, the enrolled ones only with
+        attendance lines, each registration followed by its creator once:
+        the registrations."""
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            registrations = env['training.registration'].search(
+                [('session_id', '=', session_id)])
+            states = registrations.mapped('state')
+            self.assertEqual(len(states), trainees)
+            self.assertEqual(states.count('confirmed'), self.SEATS, states)
+            self.assertEqual(states.count('waiting'), trainees - self.SEATS,
+                             states)
+            enrolled = registrations.filtered(
+                lambda reg: reg.state == 'confirmed')
+            self.assertEqual(
+                registrations.mapped('attendance_ids.registration_id'),
+                enrolled)
+            user = env['res.users'].browse(self.uid)
+            for reg in registrations:
+                self.assertLessEqual(reg.message_follower_ids.mapped(
+                    'partner_id'), user.partner_id)
+            return sorted(registrations.ids)
+
+    # -------------------------------------------------------------- tests
     def test_last_seats_taken_at_once(self):
+        """REQUESTS creates at once, half by /jsonrpc, half by
+        /web/dataset/call_kw, for SEATS seats."""
         for number in range(self.ROUNDS):
-            session_id, partner_ids = self._fixture(number)
-            answers = self._race(session_id, partner_ids)
-            failed = {partner_id: self._error(answer)
-                      for partner_id, answer in answers.items()
-                      if self._error(answer)}
-            self.assertEqual(failed, {}, 'round %d' % number)
-            self.assertEqual(len(answers), self.REQUESTS)
+            session_id, partner_ids = self._fixture(number, self.REQUESTS)
+            clients = [self._jsonrpc_client() if index % 2 else
+                       self._web_client() for index in range(self.REQUESTS)]
+            try:
+                created = self._race([
+                    lambda call=client[1], partner_id=partner_id: call(
+                        'training.registration', 'create', {
+                            'session_id': session_id,
+                            'partner_id': partner_id,
+                            'state': 'confirmed'})
+                    for client, partner_id in zip(clients, partner_ids)])
+            finally:
+                for http, _call in clients:
+                    http.close()
+            registrations = self._check_seats(session_id, self.REQUESTS)
+            self.assertEqual(sorted(created), registrations)
             with self.registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                registrations = env['training.registration'].search(
-                    [('session_id', '=', session_id)])
-                self.assertEqual(sorted(registrations.ids), sorted(
-                    answer['result'] for answer in answers.values()))
-                states = registrations.mapped('state')
-                self.assertEqual(states.count('confirmed'), self.SEATS,
-                                 'round %d: %s' % (number, states))
-                self.assertEqual(states.count('waiting'),
-                                 self.REQUESTS - self.SEATS)
-                enrolled = registrations.filtered(
-                    lambda reg: reg.state == 'confirmed')
-                # the slot's attendance lines for the enrolled ones only
-                self.assertEqual(
-                    registrations.mapped('attendance_ids.registration_id'),
-                    enrolled)
-                # the user who registered follows each registration once
+                # the creator follows each registration, once
                 user = env['res.users'].browse(self.uid)
-                for reg in registrations:
+                for reg in env['training.registration'].browse(created):
                     self.assertEqual(reg.message_follower_ids.mapped(
                         'partner_id'), user.partner_id)
         # the requests did race: some failed to serialise and were retried
+        self.assertTrue(self.counter.retries, 'no request was retried')
+
+    def test_wizards_at_once(self):
+        """The registration wizard's button pressed at once in REQUESTS / 2
+        wizards of two trainees each, for SEATS seats."""
+        wizards = self.REQUESTS // 2
+        for number in range(self.ROUNDS):
+            session_id, partner_ids = self._fixture(number, wizards * 2)
+            clients = [self._web_client() for index in range(wizards)]
+            try:
+                wizard_ids = [call(
+                    'training.registration.wizard', 'create', {
+                        'session_id': session_id,
+                        'partner_ids': [(6, 0, partner_ids[2 * index:
+                                                           2 * index + 2])],
+                    })['result']
+                    for index, (http, call) in enumerate(clients)]
+                self._race([
+                    lambda call=client[1], wizard_id=wizard_id: call(
+                        'training.registration.wizard', 'action_register',
+                        [wizard_id], route='call_button')
+                    for client, wizard_id in zip(clients, wizard_ids)])
+            finally:
+                for http, _call in clients:
+                    http.close()
+            self._check_seats(session_id, wizards * 2)
         self.assertTrue(self.counter.retries, 'no request was retried')

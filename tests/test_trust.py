@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError
 from .common import BrowserCase, TrainingCase
 
 DEMO = 'training_session.%s'
+# the refusal of a change of a validated period, in English or French
+PERIOD_LOCKED = 'change request|demande de modification'
 
 
 class TestKeptMails(TrainingCase):
@@ -59,6 +61,19 @@ class TestKeptMails(TrainingCase):
             self.assertFalse(groups)
         self.assertFalse(self._found(self.trainer))
         self.assertFalse(self._found(self.tutor))
+
+    def test_portal_users_never_create_nor_change_a_mail(self):
+        """A mail a portal user could create would leave from our address
+        to whoever they chose; their own mails are read-only."""
+        for user in (self.trainee, self.trainer, self.tutor):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                self.env['mail.mail'].sudo(user).create({
+                    'subject': 'Votre compte', 'email_to': 'x@example.com',
+                    'body_html': '<a href="https://example.com">ici</a>'})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.my_mail.sudo(self.trainee).write(
+                {'email_to': 'x@example.com', 'state': 'outgoing'})
+        self.assertFalse(self.my_mail.email_to)
 
     def test_their_messages_neither(self):
         """The trainer and the tutor read the registrations of their
@@ -214,6 +229,62 @@ class TestFunderValidation(TrainingCase):
         self.assertEqual((request.state, request.decided_by_id),
                          ('validated', self.manager))
         self.assertEqual(self.session.seats, 20)
+
+    def test_the_validated_period_moves_by_request_only(self):
+        """The session's first and last days are funded data too (the
+        funder validated 01/02 to 01/03): its planning moves within them
+        only."""
+        sequence = self.session.sequence_ids.sudo(self.user)
+        self.assertEqual(len(sequence), 1)
+        later = self.session._utc_of_local('2027-03-05', 17)
+        for change in (
+                lambda: sequence.write({'planned_date_end': later}),
+                lambda: sequence.copy({
+                    'planned_date_start': self.session._utc_of_local(
+                        '2027-04-01', 9),
+                    'planned_date_end': self.session._utc_of_local(
+                        '2027-04-02', 17)}),
+                lambda: self.env['training.slot'].sudo(self.user).create({
+                    'sequence_id': sequence.id,
+                    'date_start': self.session._utc_of_local('2027-02-10', 9),
+                    'date_end': self.session._utc_of_local('2027-02-10', 12)}),
+                sequence.unlink):
+            with self.assertRaisesRegex(UserError, PERIOD_LOCKED), \
+                    self.cr.savepoint():
+                change()
+            # what the savepoint rolled back may still be in the cache
+            self.env.cache.invalidate()
+        # within its days: an hour later on the first day
+        sequence.write({'planned_date_start': self.session._utc_of_local(
+            '2027-02-01', 10)})
+        # a validated request moves them
+        request = self.Request.sudo(self.user).create({
+            'component_id': self.component.id,
+            'session_id': self.session.id, 'session_number': '01',
+            'date_start': '2027-02-01', 'date_end': '2027-03-05',
+            'place_id': self.place.id, 'seats': 10})
+        request.sudo(self.manager).action_validate()
+        bounds = ('2027-02-01', '2027-03-05')
+        self.assertEqual(tuple(map(str, self.session._planning_bounds())),
+                         bounds)
+        # slots on the validated days, saved together (one after the
+        # other, the first would make a one-day session)
+        self.session.sudo(self.user).write({'sequence_ids': [
+            (1, sequence.id, {'slot_ids': [(0, 0, {
+                'date_start': self.session._utc_of_local(day, 9),
+                'date_end': self.session._utc_of_local(day, 12)})
+                for day in bounds]})]})
+        slots = sequence.slot_ids.sorted('date_start')
+        self.assertEqual(len(slots), 2)
+        slots[0].write({
+            'date_start': self.session._utc_of_local(bounds[0], 10)})
+        with self.assertRaisesRegex(UserError, PERIOD_LOCKED), \
+                self.cr.savepoint():
+            slots[-1].write({
+                'date_end': self.session._utc_of_local('2027-03-06', 12)})
+        with self.assertRaisesRegex(UserError, PERIOD_LOCKED), \
+                self.cr.savepoint():
+            slots[0].unlink()
 
 
 class TestTrustOverRpc(BrowserCase):
