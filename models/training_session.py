@@ -511,8 +511,11 @@ class TrainingSession(models.Model):
         checks them (see _checking_periods)."""
         if by_workflow(self) or has_private(self, PERIODS_CHECKED_KEY):
             return {}
-        return {session.id: session._planning_bounds()
-                for session in self.filtered('is_validated')}
+        periods = {session.id: session._planning_bounds()
+                   for session in self.filtered('is_validated')}
+        # validated without dates (imported so): nothing to keep
+        return {session_id: bounds for session_id, bounds in periods.items()
+                if bounds}
 
     @api.model
     def _checking_periods(self, records, periods):
