@@ -40,6 +40,8 @@ from . import training_session_mail
 from . import training_session_mail_schedule
 from . import training_session_mail_sent
 from . import training_document_folder
+from . import training_certification_trainer_check_mixin
+from . import training_certification_certificate_mixin
 from . import training_certification_session
 from . import training_certification_candidate
 from . import training_certificate

@@ -1,25 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import datetime
-import logging
 import re
 
 from dateutil.relativedelta import relativedelta
-from werkzeug.urls import url_encode
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape, plaintext2html
 
+# download_action: training.certificate imports it from here
+from .training_certification_certificate_mixin import (  # noqa: F401
+    DELEGATE_GROUP, DOWNLOAD_DAYS, download_action)
+from .training_certification_trainer_check_mixin import (
+    TRAINER_SEARCH_FIELDS)
 from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
 
-_logger = logging.getLogger(__name__)
-
-DELEGATE_GROUP = \
-    'training_session.group_training_session_certification_delegate'
 MANAGER_GROUP = \
     'training_session.group_training_session_certification_manager'
-TRAINER_GROUP = 'training_session.group_training_session_trainer'
 STATES = [
     ('draft', 'Entity entry'),
     ('trainer_validation', 'Trainer validation'),
@@ -30,29 +26,15 @@ TRAINING_KINDS = [
     ('initial', 'Initial training'),
     ('refresher', 'Refresher (MAC)'),
 ]
-# outcome of the trainer check, in the order the checks are made
-TRAINER_CHECKS = [
-    ('not_found', 'Person not found'),
-    ('ambiguous', 'Several people match'),
-    ('not_trainer', 'Not a trainer'),
-    ('not_qualified', 'No qualification for the scheme'),
-    ('qualification_expired', 'Qualification not valid on the end date'),
-    ('ok', 'Qualified trainer'),
-]
 # a session is entered from 3 months before to 1 month after its end date
 ENTRY_MONTHS_BEFORE = 3
 ENTRY_MONTHS_AFTER = 1
-# certificates are downloadable for 15 days, then deleted with the session
-DOWNLOAD_DAYS = 15
 ZIP_RE = re.compile(r'^\d{5}$')
 # set by the workflow buttons only, never written directly
 WORKFLOW_FIELDS = {'name', 'state', 'user_id', 'trainer_id',
                    'trainer_check',
                    'generated_on', 'download_until', 'certificates_file',
                    'certificates_filename'}
-# how the trainer is looked for
-TRAINER_SEARCH_FIELDS = {'trainer_national_number', 'trainer_lastname',
-                         'trainer_firstname', 'trainer_birthdate'}
 # what the entity enters, only while the session is in its hands
 ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
     'scheme_id', 'certificate_type_id', 'platform_id',
@@ -62,32 +44,17 @@ ENTITY_FIELDS = TRAINER_SEARCH_FIELDS | {
 TRAINER_FIELDS = {'return_comment'}
 
 
-def _literal(text):
-    """``text`` for an =ilike match of itself only: the LIKE wildcards
-    escaped."""
-    return re.sub(r'([\\%_])', r'\\\1', text.strip())
-
-
-def download_action(record, field, filename_field):
-    """The action that downloads the file in ``field`` of ``record``."""
-    return {
-        'type': 'ir.actions.act_url',
-        'target': 'self',
-        'url': '/web/content?%s' % url_encode({
-            'model': record._name, 'id': record.id, 'field': field,
-            'filename_field': filename_field, 'download': 'true'}),
-    }
-
-
 class TrainingCertificationSession(models.Model):
     """A certification session ("session de certification", manual 003):
     the entity (a delegate or a manager) enters it with its trainer and
     candidates, the trainer records the results, the entity generates the
-    certificates of the candidates who passed."""
+    certificates of the candidates who passed. Here the session, its entry
+    and its workflow; the trainer check and the certificates are in their
+    mixins."""
     _name = 'training.certification.session'
     _inherit = ['mail.thread', 'mail.activity.mixin',
-                'training.download.window.mixin']
-    _download_fields = ('certificates_file',)
+                'training.certification.trainer.check.mixin',
+                'training.certification.certificate.mixin']
     _description = 'Certification session'
     _order = 'date_end desc, id desc'
     _sql_constraints = [
@@ -195,37 +162,6 @@ class TrainingCertificationSession(models.Model):
              'this date. The session can be entered from three months '
              'before to one month after it.',
     )
-    trainer_national_number = fields.Char(
-        string='Trainer\'s national number',
-        help='Give the national number, or the last name, first name and '
-             'birth date of the trainer, then check the trainer.',
-    )
-    trainer_lastname = fields.Char(string='Trainer\'s last name')
-    trainer_firstname = fields.Char(string='Trainer\'s first name')
-    trainer_birthdate = fields.Date(string='Trainer\'s birth date')
-    trainer_check = fields.Selection(
-        TRAINER_CHECKS,
-        string='Trainer check',
-        readonly=True,
-        copy=False,
-        help='Outcome of the last check of the trainer.',
-    )
-    trainer_check_message = fields.Char(
-        compute='_compute_trainer_check_message',
-        string='Trainer check result',
-    )
-    trainer_id = fields.Many2one(
-        'res.partner',
-        string='Trainer',
-        readonly=True,
-        copy=False,
-        index=True,
-        ondelete='restrict',
-        track_visibility='onchange',
-        help='Set by the trainer check: a person with the trainer role '
-             'who holds a qualification for the scheme valid on the end '
-             'date.',
-    )
     training_session_id = fields.Many2one(
         'training.session',
         string='Training session',
@@ -255,33 +191,6 @@ class TrainingCertificationSession(models.Model):
         readonly=True,
         copy=False,
     )
-    generated_on = fields.Datetime(
-        string='Certificates generated on',
-        readonly=True,
-        copy=False,
-    )
-    download_until = fields.Datetime(
-        string='Downloadable until',
-        readonly=True,
-        copy=False,
-        index=True,
-        help='The certificates can be downloaded for 15 days after their '
-             'generation; the session and its certificates are then '
-             'deleted.',
-    )
-    can_download = fields.Boolean(
-        compute='_compute_can_download',
-        string='Certificates downloadable',
-    )
-    certificates_file = fields.Binary(
-        string='All the certificates',
-        attachment=True,
-        readonly=True,
-        copy=False,
-        groups=DELEGATE_GROUP,
-    )
-    certificates_filename = fields.Char(string='File name', readonly=True,
-                                        copy=False)
     candidate_count = fields.Integer(
         string='Candidates',
         compute='_compute_candidate_counts',
@@ -303,19 +212,6 @@ class TrainingCertificationSession(models.Model):
                     hab.is_valid_on(day) if day
                     else not hab.date_to or hab.date_to >= today)
             ).mapped('scheme_id')
-
-    @api.depends('trainer_check', 'trainer_id')
-    def _compute_trainer_check_message(self):
-        for session in self:
-            session.trainer_check_message = session._trainer_check_text(
-                session.trainer_check, session.trainer_id)
-
-    @api.depends('state', 'download_until')
-    def _compute_can_download(self):
-        now = self._now()
-        for session in self:
-            session.can_download = session.state == 'generated' and \
-                fields.Datetime.from_string(session.download_until) >= now
 
     @api.multi
     def _compute_candidate_counts(self):
@@ -433,10 +329,7 @@ class TrainingCertificationSession(models.Model):
     def write(self, vals):
         if self.env.uid != SUPERUSER_ID:
             self._check_write(vals)
-        if TRAINER_SEARCH_FIELDS.intersection(vals) or \
-                {'scheme_id', 'date_end'}.intersection(vals):
-            # the trainer is to check again
-            vals = dict(vals, trainer_check=False, trainer_id=False)
+        vals = self._trainer_check_reset(vals)
         previous_trainers = {session: session.trainer_id for session in self}
         result = super(TrainingCertificationSession, self).write(vals)
         if 'date_end' in vals:
@@ -599,106 +492,6 @@ class TrainingCertificationSession(models.Model):
             if problem:
                 raise ValidationError(session._entry_problem_text(problem))
 
-    # ------------------------------------------------------------ trainer
-    @api.multi
-    def _find_trainer_people(self):
-        """The people matching the trainer's national number, or else
-        their last name, first name and birth date (any contact: the
-        trainer may belong to another organisation)."""
-        self.ensure_one()
-        Partner = self.env['res.partner'].sudo()
-        number = re.sub(r'\s', '', self.trainer_national_number or '')
-        if number:
-            return Partner.search(
-                [('training_national_number', '=', number)])
-        if self.trainer_lastname and self.trainer_firstname and \
-                self.trainer_birthdate:
-            return Partner.search([
-                ('lastname', '=ilike', _literal(self.trainer_lastname)),
-                ('firstname', '=ilike', _literal(self.trainer_firstname)),
-                ('birthdate_date', '=', self.trainer_birthdate)])
-        raise UserError(_(
-            'Give the trainer\'s national number, or their last name, first '
-            'name and birth date.'))
-
-    @api.multi
-    def _trainer_check_code(self, people):
-        """The first check ``people`` fails, in order: the person exists
-        (only one), has the trainer role, holds a qualification for the
-        scheme, valid on the end date; 'ok' when all pass."""
-        self.ensure_one()
-        if not people:
-            return 'not_found'
-        if len(people) > 1:
-            return 'ambiguous'
-        trainer_group = self.env.ref(TRAINER_GROUP)
-        if not self.env['res.users'].sudo().search_count([
-                ('partner_id', '=', people.id),
-                ('groups_id', 'in', trainer_group.ids)]):
-            return 'not_trainer'
-        qualifications = self.env['training.trainer.qualification'].sudo(
-        ).search([('trainer_id', '=', people.id),
-                  ('scheme_id', '=', self.scheme_id.id)])
-        if not qualifications:
-            return 'not_qualified'
-        if not qualifications.filtered(
-                lambda qual: qual.is_valid_on(self.date_end)):
-            return 'qualification_expired'
-        return 'ok'
-
-    @api.model
-    def _trainer_check_text(self, code, trainer):
-        if not code:
-            return False
-        if code == 'ok':
-            return _('%s has the trainer role and a qualification for this '
-                     'scheme valid on the end date.') % trainer.name
-        return {
-            'not_found': _(
-                'Nobody matches: check the national number, or the last '
-                'name, first name and birth date.'),
-            'ambiguous': _(
-                'Several people match: give the trainer\'s national number '
-                'instead.'),
-            'not_trainer': _(
-                'This person does not have the trainer role.'),
-            'not_qualified': _(
-                'This trainer holds no qualification for this scheme.'),
-            'qualification_expired': _(
-                'This trainer\'s qualification for this scheme is not valid '
-                'on the end date of the session.'),
-        }[code]
-
-    @api.multi
-    def action_check_trainer(self):
-        """Look for the trainer and record the outcome of the checks; the
-        session's trainer is set only when every check passes."""
-        self._check_entity_can_edit()
-        for session in self:
-            people = session._find_trainer_people()
-            code = session._trainer_check_code(people)
-            previous = session.trainer_id
-            session._write_workflow({
-                'trainer_check': code,
-                'trainer_id': people.id if code == 'ok' else False})
-            if previous and previous != session.trainer_id:
-                # a replaced trainer hears no more of the session
-                session.sudo().message_unsubscribe(partner_ids=previous.ids)
-        return True
-
-    @api.multi
-    def _check_trainer_qualified(self):
-        """The trainer must still pass every check (the qualification may
-        have changed since the trainer was checked)."""
-        for session in self:
-            if not session.trainer_id:
-                raise UserError(_(
-                    'Check the trainer of %s first.') % session.name)
-            code = session._trainer_check_code(session.trainer_id)
-            if code != 'ok':
-                raise UserError(session._trainer_check_text(
-                    code, session.trainer_id))
-
     # ------------------------------------------------------------ actions
     @api.multi
     def action_submit(self):
@@ -815,111 +608,6 @@ class TrainingCertificationSession(models.Model):
         return self._write_workflow({'state': 'draft'})
 
     @api.multi
-    def action_generate_certificates(self):
-        """Step 3 done: a numbered certificate for each candidate who
-        passed, from the end date on; never twice."""
-        self._check_entity_user()
-        for session in self.filtered(lambda session: (
-                session.state == 'generated'
-                or session.sudo().certificate_ids)):
-            raise UserError(_(
-                'The certificates of %s were already generated: no '
-                'duplicate is issued.') % session.name)
-        self._check_state('entity_validation')
-        today = self._today()
-        for session in self.filtered(lambda session: (
-                today < fields.Date.from_string(session.date_end))):
-            raise UserError(_(
-                'The certificates of %s can be generated from its end date '
-                'on, %s.') % (session.name, fields.Date.from_string(
-                    session.date_end).strftime('%d/%m/%Y')))
-        for session in self._without_habilitation():
-            raise UserError(session._entry_problem_text('no_habilitation'))
-        self._check_trainer_qualified()
-        for session in self.filtered(lambda session: not any(
-                result == 'pass'
-                for result in session.candidate_ids.mapped('result'))):
-            raise UserError(_(
-                'No candidate of %s passed: there is no certificate to '
-                'generate.') % session.name)
-        for session in self:
-            session._generate_certificates()
-        return True
-
-    @api.multi
-    def _generate_certificates(self):
-        self.ensure_one()
-        now = self._now()
-        Certificate = self.env['training.certificate'].sudo()
-        certificates = Certificate.browse()
-        for candidate in self.candidate_ids.filtered(
-                lambda candidate: candidate.result == 'pass'):
-            certificates |= Certificate.create(
-                self._certificate_values(candidate, now))
-        whole = certificates._store_pdfs()
-        self._write_workflow({
-            'state': 'generated',
-            'generated_on': fields.Datetime.to_string(now),
-            'download_until': fields.Datetime.to_string(
-                now + datetime.timedelta(days=DOWNLOAD_DAYS)),
-            'certificates_file': base64.b64encode(whole),
-            'certificates_filename': _('Certificates %s.pdf') % self.name,
-        })
-
-    @api.multi
-    def _certificate_values(self, candidate, now):
-        """Valid from the end date, and when the scheme sets a validity,
-        until the day before the same date that many months later."""
-        start = fields.Date.from_string(self.date_end)
-        months = self.scheme_id.validity_months
-        end = start + relativedelta(months=months, days=-1) if months \
-            else False
-        return {
-            'name': self.env['ir.sequence'].sudo().next_by_code(
-                'training.certificate'),
-            'session_id': self.id,
-            'candidate_id': candidate.id,
-            'scheme_id': self.scheme_id.id,
-            'certificate_type_id': self.certificate_type_id.id,
-            'training_kind': self.training_kind,
-            'trainer_id': self.trainer_id.id,
-            'date_start': self.date_end,
-            'date_end': fields.Date.to_string(end) if end else False,
-            'generated_on': fields.Datetime.to_string(now),
-        }
-
-    @api.multi
-    def _check_download(self):
-        """The entity downloads the certificates for 15 days after their
-        generation."""
-        self._check_entity_user()
-        now = self._now()
-        for session in self:
-            if session.state != 'generated':
-                raise UserError(_(
-                    'The certificates of %s are not generated yet.'
-                ) % session.name)
-            until = fields.Datetime.from_string(session.download_until)
-            if now > until:
-                raise UserError(_(
-                    'The certificates of %s could be downloaded until %s: '
-                    'they are no longer available.') % (
-                    session.name, fields.Datetime.context_timestamp(
-                        self, until).strftime('%d/%m/%Y %H:%M')))
-
-    @api.multi
-    def _download_sessions(self):
-        return self
-
-    @api.multi
-    def action_download_certificates(self):
-        """The PDF of all the certificates of the session."""
-        self.ensure_one()
-        self._check_download()
-        return download_action(self, 'certificates_file',
-                               'certificates_filename')
-
-    @api.multi
     def unlink(self):
         now = self._now()
         kept = self.filtered(lambda session: (
@@ -934,25 +622,6 @@ class TrainingCertificationSession(models.Model):
         # through the ORM, so that their PDFs go with them
         self.sudo().mapped('certificate_ids').unlink()
         return super(TrainingCertificationSession, self).unlink()
-
-    @api.model
-    def _cron_purge(self, batch_size=200):
-        """Delete the sessions whose certificates were generated more than
-        15 days ago, with their candidates, certificates and PDFs, batch by
-        batch; running it again finds nothing more to delete."""
-        now = fields.Datetime.to_string(self._now())
-        Session = self.sudo()
-        while True:
-            sessions = Session.search([('state', '=', 'generated'),
-                                       ('download_until', '<', now)],
-                                      limit=batch_size)
-            if not sessions:
-                return True
-            _logger.info('Deleting %d certification sessions whose '
-                         'certificates were generated %d days ago.',
-                         len(sessions), DOWNLOAD_DAYS)
-            sessions.unlink()
-            self.env['training.session.mail.schedule']._commit()
 
     @api.multi
     def _track_subtype(self, init_values):

@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+from unittest import mock
 
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.db import has_unaccent
 from odoo.tools import mute_logger
 
 from .common import CertificationCase
@@ -200,6 +202,47 @@ class TestTrainerCheck(CertificationCase):
             trainer_lastname='DUPONT', trainer_firstname='stéphanie',
             trainer_birthdate='1980-04-06'), 'ok')
         self.assertEqual(self.session.trainer_id, self.trainer.partner_id)
+
+    def _unaccent_available(self):
+        """Whether the database has unaccent(), the extension created if
+        the server can (rolled back with the test)."""
+        try:
+            with self.cr.savepoint(), mute_logger('odoo.sql_db'):
+                self.cr.execute('CREATE EXTENSION IF NOT EXISTS unaccent')
+        except psycopg2.Error:
+            pass
+        return has_unaccent(self.cr)
+
+    def test_names_are_matched_without_accents(self):
+        """Manual 003: "Helene" finds Hélène and HELENE, "Hélène" finds
+        Helene, by unaccent() when Odoo uses it, else without it."""
+        accented, upper, plain = (self.Partner.create({
+            'name': '%s %s' % (lastname, firstname), 'lastname': lastname,
+            'firstname': firstname, 'birthdate_date': birthdate})
+            for lastname, firstname, birthdate in (
+                ('Élie', 'Hélène', '1981-02-03'),
+                ('ELIE', 'HELENE', '1982-02-03'),
+                ('Elie', 'Helene', '1983-02-03')))
+        searches = (
+            ('Elie', 'Helene', '1981-02-03', accented),
+            ('Elie', 'Helene', '1982-02-03', upper),
+            ('élie', 'HÉLÈNE', '1983-02-03', plain),
+            ('%', 'H_l_ne', '1981-02-03', self.Partner),
+            ('DUPONT', 'Stephanie', '1980-04-06', self.trainer.partner_id))
+        for unaccent in (False, True):
+            if unaccent and not self._unaccent_available():
+                continue
+            with mock.patch.object(self.registry, 'has_unaccent', unaccent):
+                for lastname, firstname, birthdate, people in searches:
+                    self._check(trainer_lastname=lastname,
+                                trainer_firstname=firstname,
+                                trainer_birthdate=birthdate)
+                    self.assertEqual(
+                        self.session._find_trainer_people(), people,
+                        (unaccent, lastname, firstname))
+                # the last one is the trainer
+                self.assertEqual(self.session.trainer_check, 'ok')
+                self.assertEqual(self.session.trainer_id, people)
 
     def test_names_are_matched_literally(self):
         self.assertEqual(self._check(
