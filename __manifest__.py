@@ -64,6 +64,7 @@
         "views/res_users_views.xml",
         "views/training_session_assets.xml",
         "views/training_portal_templates.xml",
+        "views/training_certification_portal_templates.xml",
         "report/training_session_reports.xml",
         "report/training_registration_reports.xml",
         "report/res_partner_reports.xml",

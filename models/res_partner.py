@@ -112,6 +112,12 @@ class ResPartner(models.Model):
         'trainer_id',
         string='Trainer qualifications',
     )
+    # what the certification entities' rule on contacts goes through
+    certification_trainer_session_ids = fields.One2many(
+        'training.certification.session',
+        'trainer_id',
+        string='Certification sessions as trainer',
+    )
 
     _sql_constraints = [
         ('training_national_number_unique',

@@ -50,9 +50,11 @@ class TrainingCertificationSession(models.Model):
     candidates, the trainer records the results, the entity generates the
     certificates of the candidates who passed. Here the session, its entry
     and its workflow; the trainer check and the certificates are in their
-    mixins."""
+    mixins. No activities: the entities' users are portal users, and
+    Odoo 11 stores the next activity's deadline in a field only internal
+    users may write (creating a session would fail)."""
     _name = 'training.certification.session'
-    _inherit = ['mail.thread', 'mail.activity.mixin',
+    _inherit = ['mail.thread',
                 'training.certification.trainer.check.mixin',
                 'training.certification.certificate.mixin']
     _description = 'Certification session'

@@ -225,7 +225,8 @@ class CertificationCase(TrainingCase):
     @classmethod
     def _create_certification_user(cls, login, role, entity):
         user = cls._create_user(
-            login, 'group_training_session_certification_%s' % role)
+            login, 'group_training_session_certification_%s' % role,
+            portal=True)
         user.certification_entity_id = entity
         return user
 

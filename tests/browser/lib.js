@@ -21,6 +21,9 @@ const SCREENSHOTS = ['1', 'true', 'yes'].includes(process.env.SCREENSHOTS);
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || 'docs';
 const FAILURE_SCREENSHOT = process.env.FAILURE_SCREENSHOT ||
   '.local/browser-failure.png';
+// a desktop by default; scenario params `viewport: {width, height}` below
+// 768 px is a phone (Bootstrap 3's xs): touch, and the page's meta viewport
+const DESKTOP = { width: 1400, height: 860 };
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
@@ -30,6 +33,10 @@ class Scenario {
     this.params = PARAMS;
     this.base = BASE;
     this.pages = [];
+    this.viewport = PARAMS.viewport || DESKTOP;
+    this.phone = this.viewport.width < 768;
+    // the pages whose width fits() checked
+    this.checked = [];
   }
 
   log(...args) {
@@ -38,10 +45,13 @@ class Scenario {
 
   // ------------------------------------------------------------- sessions
   // A new browser context (own cookies) logged in as `login` (the demo
-  // passwords are the logins): the page Odoo redirects to.
-  async login(login, password) {
+  // passwords are the logins): the page Odoo redirects to, `redirect` (a
+  // path) when given (an internal user then skips the web client's load).
+  async login(login, password, redirect) {
     const context = await this.browser.newContext({
-      viewport: { width: 1400, height: 860 },
+      viewport: this.viewport,
+      isMobile: this.phone,
+      hasTouch: this.phone,
       // Odoo 11's web client shows datetimes in the browser's time zone
       timezoneId: 'Europe/Paris',
       locale: 'fr-FR',
@@ -65,7 +75,8 @@ class Scenario {
       dialog.dismiss().catch(() => {});
     });
     this.pages.push(page);
-    await page.goto(`${BASE}/web/login`);
+    await page.goto(`${BASE}/web/login${
+      redirect ? `?redirect=${encodeURIComponent(redirect)}` : ''}`);
     await page.fill('input[name=login]', login);
     await page.fill('input[name=password]', password || login);
     // the answer: the login form again with an error, or (Odoo 11's
@@ -130,6 +141,52 @@ class Scenario {
   async goto(page, urlPath) {
     this.current = page;
     await page.goto(`${BASE}${urlPath}`);
+  }
+
+  // Fail when the page scrolls sideways (wider than the viewport, as a
+  // portal page on a phone must never be), naming what sticks out.
+  async fits(page) {
+    const { width } = page.viewportSize();
+    const wide = await page.evaluate((width) => {
+      const root = document.documentElement;
+      const limit = Math.min(width, root.clientWidth);
+      if (root.scrollWidth <= limit) return null;
+      // the outermost elements sticking out of a parent that fits
+      const out = (el) => el.getBoundingClientRect().right > limit + 1;
+      const culprits = Array.from(document.body.querySelectorAll('*'))
+        .filter((el) => out(el) && !out(el.parentElement))
+        .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${
+          typeof el.className === 'string' && el.className.trim()
+            ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`);
+      return { scrollWidth: root.scrollWidth, culprits };
+    }, width);
+    if (wide) {
+      throw new Error(`${page.url()} scrolls sideways at ${width} px (${
+        wide.scrollWidth} px wide): ${wide.culprits.join(', ')}`);
+    }
+    const url = new URL(page.url());
+    this.checked.push(`${width} ${url.pathname}${url.search}`);
+  }
+
+  // Run `body()` with `page` at a desktop's size (a phone scenario's
+  // desktop screenshots and checks), then back to the scenario's size.
+  async atDesktop(page, body) {
+    await page.setViewportSize(DESKTOP);
+    try {
+      return await body();
+    } finally {
+      await page.setViewportSize(this.viewport);
+    }
+  }
+
+  // Accept the page's dialogs from now on (the window.confirm of a
+  // portal button) instead of dismissing them.
+  acceptDialogs(page) {
+    page.removeAllListeners('dialog');
+    page.on('dialog', (dialog) => {
+      this.log(`${dialog.type()} accepted: ${dialog.message()}`);
+      dialog.accept().catch(() => {});
+    });
   }
 
   // Click `locator` and return the file it downloads: { name, text }.
@@ -262,6 +319,7 @@ class Scenario {
     if (!SCREENSHOTS) return;
     await this.idle(page);
     await page.evaluate(() => document.activeElement.blur());  // no focus ring
+    await page.mouse.move(0, 0);  // nor hover
     await page.waitForTimeout(500);  // animations (dialogs, fading)
     const file = path.join(SCREENSHOT_DIR, `${name}.png`);
     await page.screenshot({ path: file });
