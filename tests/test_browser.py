@@ -85,21 +85,71 @@ class TestBackOfficeBrowser(BrowserCase):
             self.assertFalse(copy.registration_ids)
 
 
+PHONE = {'width': 390, 'height': 844}
+DESKTOP = 1400  # lib.js
+# the pages each portal scenario visits, each checked not to scroll
+# sideways (at the phone's width in the phone runs)
+TRAINER_PAGES = [
+    '/my', '/my/training/teaching', '/my/training/slot/%(slot_id)d',
+    '/my/training/slot/%(slot_id)d?saved=1',
+    # the certification trainer
+    '/my', '/my/training/certifications',
+    '/my/training/certification/%(certification_id)d']
+TRAINEE_PAGES = [
+    '/my', '/my/training/profile', '/my/training/profile',
+    '/my/training/profile?saved=1',
+    '/my', '/my/training', '/my/training/registration/%(registration_id)d',
+    '/my', '/my/training/catalogue']
+
+
 class TestPortalBrowser(BrowserCase):
-    """Trainers and trainees in the portal (issue 7), in Chromium."""
+    """Trainers and trainees in the portal (issue 7), in Chromium, at a
+    desktop's size and on a phone (390 x 844, touch): no page may scroll
+    sideways."""
 
     def test_trainer_records_attendance(self):
+        self._trainer_records_attendance()
+
+    def test_trainer_records_attendance_on_a_phone(self):
+        self._trainer_records_attendance(PHONE)
+
+    def test_trainee_edits_phone_and_downloads_ics(self):
+        self._trainee_edits_phone_and_downloads_ics()
+
+    def test_trainee_edits_phone_and_downloads_ics_on_a_phone(self):
+        self._trainee_edits_phone_and_downloads_ics(PHONE)
+
+    def _assert_checked(self, result, pages, viewport, values):
+        width = viewport['width'] if viewport else DESKTOP
+        self.assertEqual(result['checked'], [
+            '%d %s' % (width, page % values) for page in pages])
+
+    def _trainer_records_attendance(self, viewport=None):
         with self.server_env() as env:
             slot = env.ref(
                 'training_session.training_slot_management_1_1_demo')
             attendance = slot.attendance_ids.filtered(
                 lambda att: att.partner_id == env.ref(
                     'training_session.partner_trainee_lambert_demo'))
+            certification = env.ref('training_session.training_'
+                                    'certification_session_trainer_demo')
             params = {'slot_id': slot.id, 'attendance_id': attendance.id}
+            candidates = len(certification.candidate_ids)
+            pages = dict(params, certification_id=certification.id)
+        if viewport:
+            params['viewport'] = viewport
         result = self.browser_run(
             'portal_trainer', login='formateur', state='excused',
-            comment='Rendez-vous médical, prévenu la veille', **params)
+            comment='Rendez-vous médical, prévenu la veille',
+            certification={'login': 'formateur.certif',
+                           'session_id': pages['certification_id']},
+            **params)
         self.assertEqual(result['state'], 'excused')
+        self.assertEqual(result['comment'],
+                         'Rendez-vous médical, prévenu la veille')
+        # the certification trainer may enter every candidate's result
+        self.assertEqual(result['results'], candidates)
+        self._assert_checked(result, TRAINER_PAGES, viewport, pages)
         with self.server_env() as env:
             attendance = env['training.attendance'].browse(
                 params['attendance_id'])
@@ -110,7 +160,7 @@ class TestPortalBrowser(BrowserCase):
             self.assertEqual(attendance.write_uid, env.ref(
                 'training_session.user_training_trainer_demo'))
 
-    def test_trainee_edits_phone_and_downloads_ics(self):
+    def _trainee_edits_phone_and_downloads_ics(self, viewport=None):
         with self.server_env() as env:
             registration = env.ref(
                 'training_session.training_registration_management_1_demo')
@@ -120,11 +170,16 @@ class TestPortalBrowser(BrowserCase):
                       'sequence_id': sequence.id,
                       'uid': registration._ics_uid(sequence),
                       'start': sequence.date_start}
+        if viewport:
+            params['viewport'] = viewport
         result = self.browser_run(
             'portal_trainee', login='stagiaire', bad_phone='12',
             phone='0478 12 34 56', **params)
         self.assertTrue(result['refused'])
         self.assertEqual(result['phone'], '04 78 12 34 56')
+        # the catalogue offers sessions to ask for
+        self.assertTrue(result['catalogue'])
+        self._assert_checked(result, TRAINEE_PAGES, viewport, params)
         with self.server_env() as env:
             self.assertEqual(env.ref(
                 'training_session.partner_training_trainee_demo').phone,
