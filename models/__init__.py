@@ -35,6 +35,7 @@ from . import training_funding
 from . import training_info_session
 from . import training_change_request
 from . import training_change_request_info
+from . import training_change_request_line
 from . import training_lheo_feed
 from . import training_session_mail
 from . import training_session_mail_schedule

@@ -3,9 +3,18 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
+# the total of each unit of the volumes, as in the manual's TOTAL lines
+UNIT_TOTAL_FIELDS = {
+    'centre_hours': 'volume_total_centre_hours',
+    'company_hours': 'volume_total_company_hours',
+    'flat_fee': 'volume_total_flat_fee',
+}
+
+
 class TrainingActionComponent(models.Model):
     """A component ("composante") of a funded action: its dates bound the
-    dates of its sessions (manual 002)."""
+    dates of its sessions; its volumes are totalled unit by unit, hours and
+    flat fees never added together (manual 002)."""
     _name = 'training.action.component'
     _description = 'Funded action component'
     _order = 'action_id, number'
@@ -22,6 +31,14 @@ class TrainingActionComponent(models.Model):
     zip = fields.Char(string='Postal code')
     volume_ids = fields.One2many('training.action.component.volume',
                                  'component_id', string='Volumes')
+    volume_total_centre_hours = fields.Float(
+        string='Total trainee hours in the centre (hc)',
+        compute='_compute_volume_totals')
+    volume_total_company_hours = fields.Float(
+        string='Total trainee hours in a company (he)',
+        compute='_compute_volume_totals')
+    volume_total_flat_fee = fields.Float(
+        string='Total flat fees (fp)', compute='_compute_volume_totals')
     session_ids = fields.One2many('training.session', 'component_id',
                                   string='Sessions')
 
@@ -29,6 +46,15 @@ class TrainingActionComponent(models.Model):
         ('number_unique', 'UNIQUE (action_id, number)',
          'The component number must be unique within its action.'),
     ]
+
+    @api.depends('volume_ids.unit', 'volume_ids.volume_total')
+    def _compute_volume_totals(self):
+        for component in self:
+            totals = dict.fromkeys(UNIT_TOTAL_FIELDS.values(), 0.0)
+            # a line being entered may have no unit yet
+            for volume in component.volume_ids.filtered('unit'):
+                totals[UNIT_TOTAL_FIELDS[volume.unit]] += volume.volume_total
+            component.update(totals)
 
     @api.constrains('date_start', 'date_end')
     def _check_dates(self):

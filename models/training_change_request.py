@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .private_context import CHANGE_REQUEST_KEY, by_workflow, with_private
 from .training_info_session import format_time
@@ -58,25 +58,67 @@ class TrainingChangeRequest(models.Model):
     date_end = fields.Date(string='End date', required=True)
     place_id = fields.Many2one('res.partner', string='Session place',
                                required=True)
-    seats = fields.Integer(string='Seats')
+    seats = fields.Integer(string='Seats', required=True,
+                           help='Set to 0 to cancel the session.')
     info_ids = fields.One2many('training.change.request.info', 'request_id',
                                string='Information sessions')
+    line_ids = fields.One2many(
+        'training.change.request.line', 'request_id', string='Summary lines',
+        readonly=True, copy=False,
+        help='The summary as it read when the request was decided.')
     summary_html = fields.Html(string='Summary', compute='_compute_summary',
                                sanitize=False)
 
-    @api.depends('session_id', 'session_number', 'date_start', 'date_end',
-                 'place_id', 'seats', 'info_ids')
+    _sql_constraints = [
+        ('seats_positive', 'CHECK (seats >= 0)',
+         'The number of seats cannot be negative.'),
+    ]
+
+    @api.depends('state', 'line_ids', 'session_id', 'session_number',
+                 'date_start', 'date_end', 'place_id', 'seats', 'info_ids')
     def _compute_summary(self):
         for request in self:
             rows = ''.join(
                 '<tr><td>%s</td><td>%s</td><td>%s</td></tr>' % tuple(
                     _escape(cell) for cell in line)
-                for line in request._summary_lines())
+                for line in request._shown_summary_lines())
             request.summary_html = (
                 '<table class="table table-condensed"><thead><tr>'
                 '<th>%s</th><th>%s</th><th>%s</th></tr></thead>'
                 '<tbody>%s</tbody></table>' % (
                     _('Field'), _('Value before'), _('Value after'), rows))
+
+    @api.constrains('component_id', 'date_start', 'date_end')
+    def _check_dates(self):
+        """The session runs within its component's dates (manual 002),
+        checked on every save and again at the validation (the component
+        may have changed since)."""
+        for request in self.filtered(lambda req: req.date_start and
+                                     req.date_end):
+            start = fields.Date.from_string(request.date_start)
+            end = fields.Date.from_string(request.date_end)
+            if end < start:
+                raise ValidationError(_('The end date of the session cannot '
+                                        'be before its start date.'))
+            component = request.component_id
+            if start < fields.Date.from_string(component.date_start) or \
+                    end > fields.Date.from_string(component.date_end):
+                raise ValidationError(_(
+                    'The start and end dates of a session must be within '
+                    'the dates of its component (%s: %s to %s).'
+                ) % (component.display_name,
+                     display_value(component, 'date_start',
+                                   component.date_start),
+                     display_value(component, 'date_end',
+                                   component.date_end)))
+
+    @api.constrains('session_id', 'seats')
+    def _check_seats(self):
+        """0 seats cancel a session: a new session has seats."""
+        if self.filtered(lambda req: not req.session_id and req.seats <= 0):
+            raise ValidationError(_(
+                'A new session needs its number of seats: 0 seats only '
+                'cancel an existing session.'))
 
     @api.onchange('session_id')
     def _onchange_session_id(self):
@@ -87,6 +129,15 @@ class TrainingChangeRequest(models.Model):
         self.info_ids = [(5, 0, 0)] + [
             (0, 0, dict(info._info_values(), info_session_id=info.id))
             for info in session.info_session_ids]
+
+    @api.onchange('seats')
+    def _onchange_seats(self):
+        """0 seats cancel the session (manual 002): say so."""
+        if self.session_id.seats and self.seats == 0:
+            return {'warning': {
+                'title': _('Cancelling the session'),
+                'message': _('With 0 seats, the session is cancelled when '
+                             'the request is validated.')}}
 
     @api.model
     def _session_values(self, session):
@@ -117,9 +168,33 @@ class TrainingChangeRequest(models.Model):
             lines += info._summary_lines(prefix)
         return lines
 
+    @api.multi
+    def _shown_summary_lines(self):
+        """The summary a decided request recorded; the live comparison of
+        a pending one."""
+        self.ensure_one()
+        if self.state == 'pending':
+            return self._summary_lines()
+        return [(line.name, line.value_before or '', line.value_after or '')
+                for line in self.line_ids]
+
+    @api.multi
+    def _record_summary(self):
+        """Keep the summary as it reads now, before the decision applies
+        the request (after it, the session reads as the request)."""
+        Line = with_private(self.env['training.change.request.line'],
+                            CHANGE_REQUEST_KEY)
+        for request in self:
+            for sequence, (label, before, after) in enumerate(
+                    request._summary_lines()):
+                Line.create({'request_id': request.id, 'sequence': sequence,
+                             'name': label, 'value_before': before,
+                             'value_after': after})
+
     @api.model
     def create(self, vals):
         self._check_decision_fields(vals)
+        self._check_seats_given(dict(self.default_get(['seats']), **vals))
         if vals.get('name', _('New')) == _('New'):
             vals['name'] = self.env['ir.sequence'].next_by_code(
                 'training.change.request') or _('New')
@@ -128,6 +203,8 @@ class TrainingChangeRequest(models.Model):
     @api.multi
     def write(self, vals):
         self._check_decision_fields(vals)
+        if 'seats' in vals:
+            self._check_seats_given(vals)
         if 'user_id' in vals:
             raise UserError(_('The requester of a change request does not '
                               'change.'))
@@ -145,6 +222,16 @@ class TrainingChangeRequest(models.Model):
                 not by_workflow(self):
             raise UserError(_('A change request is validated or refused with '
                               'its buttons only.'))
+
+    @api.model
+    def _check_seats_given(self, vals):
+        """Nb. de places is required (manual 002, marked *): a number, 0
+        included (0 cancels the session); nothing or False is none."""
+        seats = vals.get('seats')
+        if seats is None or seats is False:
+            raise ValidationError(_(
+                'Give the number of seats of the session: it is required '
+                '(0 cancels an existing session).'))
 
     @api.multi
     def unlink(self):
@@ -176,6 +263,8 @@ class TrainingChangeRequest(models.Model):
         self._check_decision_rights()
         requests = with_private(self, CHANGE_REQUEST_KEY)
         for request in requests:
+            request._check_dates()
+            request._record_summary()
             request._apply()
         return requests._decide('validated')
 
@@ -184,7 +273,9 @@ class TrainingChangeRequest(models.Model):
         self._check_decision_rights()
         if self.filtered(lambda req: not (req.refusal_reason or '').strip()):
             raise UserError(_('Give the reason of the refusal first.'))
-        return with_private(self, CHANGE_REQUEST_KEY)._decide('refused')
+        requests = with_private(self, CHANGE_REQUEST_KEY)
+        requests._record_summary()
+        return requests._decide('refused')
 
     @api.multi
     def _decide(self, state):
@@ -226,7 +317,7 @@ def diff_lines(record, prefix, names, before):
         after = record[name]
         if isinstance(after, models.BaseModel):
             after = after.id
-        if (before.get(name) or False) != (after or False):
+        if _value_or_none(before.get(name)) != _value_or_none(after):
             label = record._fields[name].get_description(
                 record.env)['string']
             lines.append(('%s / %s' % (prefix, label),
@@ -238,7 +329,7 @@ def diff_lines(record, prefix, names, before):
 def display_value(record, name, value):
     """``value`` of the field ``name`` of ``record`` as the user reads it."""
     field = record._fields[name]
-    if value in (False, None, ''):
+    if _value_or_none(value) is None:
         return '-'
     if field.type == 'date':
         return fields.Date.from_string(value).strftime('%d/%m/%Y')
@@ -250,6 +341,14 @@ def display_value(record, name, value):
     if name in ('time_start', 'time_end'):
         return format_time(value)
     return '%s' % value
+
+
+def _value_or_none(value):
+    """``value``, None when it is empty (nothing, False or ''): a number
+    is a value, 0 included (0 seats cancel a session)."""
+    if value is None or value is False or value == '':
+        return None
+    return value
 
 
 def _escape(value):

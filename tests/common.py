@@ -277,6 +277,20 @@ class BrowserCase(HttpCase):
             finally:
                 env.clear()
 
+    def call(self, model, method, args, kwargs=None):
+        """``model.method(*args, **kwargs)`` over JSON-RPC, as the web
+        client calls it, in the session of the last ``authenticate``; the
+        JSON answer, with its ``result`` or its ``error``."""
+        payload = {'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
+            'model': model, 'method': method, 'args': args,
+            'kwargs': kwargs or {}}}
+        response = self.opener.post(
+            'http://%s:%s/web/dataset/call_kw' % (
+                odoo.tests.common.HOST, odoo.tests.common.PORT),
+            json=payload, timeout=60)
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
     def browser_run(self, scenario, **params):
         """Run ``tests/browser/<scenario>.js`` with ``params`` (JSON) and
         return what it reported; fail with its output if it failed. With

@@ -80,6 +80,7 @@ SESSION_PATHS = {
     'training.calendar.invitation': 'registration_id.session_id',
     'training.change.request': 'session_id',
     'training.change.request.info': 'request_id.session_id',
+    'training.change.request.line': 'request_id.session_id',
 }
 CERTIFICATION_PATHS = {
     'training.certification.session': '',
@@ -145,6 +146,8 @@ EXPECTATIONS = {
     # change requests: the population scope of their sessions
     'training.change.request': rights(**BACK_OFFICE_DATA),
     'training.change.request.info': rights(**BACK_OFFICE_DATA),
+    # their summaries, recorded by the decision (never written by hand)
+    'training.change.request.line': rights(**BACK_OFFICE_DATA),
     # catalogue
     'training.course': rights(**CATALOGUE),
     'training.room': rights(**dict(CATALOGUE, manager=('rwc', ALL))),
@@ -206,6 +209,8 @@ WRITE_VALUES = {
     'training.certificate': {'default': ('pdf_filename', 'matrix.pdf')},
     'training.trainer.qualification': {
         'default': ('date_to', '2030-12-31')},
+    'training.change.request.line': {
+        'default': ('value_after', 'Access matrix')},
 }
 
 INFO_VALUES = {'date': '2027-01-15', 'time_start': 9.0, 'time_end': 10.0,
@@ -337,12 +342,14 @@ class TestAccessMatrix(CertificationCase):
             'amount': 100.0})
         env['training.info.session'].create(dict(
             INFO_VALUES, session_id=session.id))
-        env['training.change.request'].create({
+        request = env['training.change.request'].create({
             'component_id': cls.component.id, 'session_id': session.id,
             'session_number': session.session_number,
             'date_start': '2027-02-01', 'date_end': '2027-02-28',
             'place_id': cls.place.id, 'seats': 12,
             'info_ids': [(0, 0, INFO_VALUES)]})
+        # the summary lines a decision records
+        request._record_summary()
         # the scheduler's log of a sent mail (the registration mails may
         # have made some already)
         Sent = env['training.session.mail.sent']
@@ -483,6 +490,9 @@ class TestAccessMatrix(CertificationCase):
                 'seats': 3},
             'training.change.request.info': lambda: dict(
                 INFO_VALUES, request_id=template.request_id.id),
+            'training.change.request.line': lambda: {
+                'request_id': template.request_id.id, 'name': 'Matrix new',
+                'value_before': '1', 'value_after': '2'},
             'training.course': lambda: {'name': 'Matrix new'},
             'training.course.cost': lambda: {
                 'course_id': template.course_id.id,

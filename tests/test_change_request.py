@@ -6,6 +6,18 @@ from odoo.tools import mute_logger
 
 from .common import TrainingCase
 
+# manual 002: "Les dates de début et de fin d'une session doivent
+# obligatoirement être comprises dans l'intervalle des dates de la
+# composante"
+# (the message in English or in French: the users' language depends on the
+# tests run before)
+OUTSIDE_COMPONENT = (r"(must be within the dates of its component|comprises "
+                     r"dans l'intervalle des dates de la composante) \(01 - "
+                     r"FORP - Formation Projet Pro ?: (du )?01/09/2022 "
+                     r"(to|au) 30/06/2024\)")
+
+NEW_WITHOUT_SEATS = 'A new session needs|Une nouvelle session doit'
+
 
 class TestChangeRequest(TrainingCase):
     """Change requests on the sessions of a funded component (manual
@@ -92,14 +104,145 @@ class TestChangeRequest(TrainingCase):
         self.assertEqual(session.date_end[:10], '2023-01-31')
 
     def test_validation_is_atomic(self):
-        request = self._new_session_request(date_end='2024-12-31')
-        with self.assertRaises(ValidationError), self.cr.savepoint():
-            request.sudo(self.manager).action_validate()
-        request.invalidate_cache()
-        self.assertEqual(request.state, 'pending')
+        """Requests validated together apply together or not at all: the
+        second one, outside the component shortened since it was saved,
+        undoes the first one's session."""
+        first = self._new_session_request()
+        second = self._new_session_request(
+            session_number='02', date_start='2024-01-02',
+            date_end='2024-06-30', info_ids=[])
+        self.component.date_end = '2023-12-31'
+        with self.assertRaisesRegex(ValidationError, "within the dates|"
+                                    "comprises dans l'intervalle"), \
+                self.cr.savepoint():
+            (first | second).sudo(self.manager).action_validate()
+        self.env.cache.invalidate()
+        self.assertEqual((first | second).mapped('state'),
+                         ['pending', 'pending'])
+        self.assertFalse((first | second).mapped('line_ids'))
         self.assertFalse(self.component.session_ids)
         self.assertFalse(self.env['training.info.session'].search(
             [('date', '=', '2022-08-31')]))
+
+    def test_dates_within_the_component_on_save(self):
+        """Manual 002: a session runs within its component's dates
+        (01/09/2022 to 30/06/2024): a request outside them is refused
+        when saved, not when a manager validates it."""
+        for dates in ({'date_start': '2022-08-31'},
+                      {'date_end': '2024-07-01'},
+                      {'date_start': '2021-01-01', 'date_end': '2021-06-30'}):
+            with self.assertRaisesRegex(ValidationError, OUTSIDE_COMPONENT), \
+                    self.cr.savepoint():
+                self._new_session_request(**dates)
+        with self.assertRaisesRegex(ValidationError, 'cannot be before|'
+                                    'ne peut pas précéder'), \
+                self.cr.savepoint():
+            self._new_session_request(date_start='2022-12-31',
+                                      date_end='2022-09-01')
+        # its very bounds are within
+        request = self._new_session_request(date_start='2022-09-01',
+                                            date_end='2024-06-30')
+        for dates in ({'date_end': '2024-12-31'},
+                      {'date_start': '2022-08-01'}):
+            with self.assertRaisesRegex(ValidationError, OUTSIDE_COMPONENT), \
+                    self.cr.savepoint():
+                request.sudo(self.user).write(dates)
+        request.invalidate_cache()
+        self.assertEqual((request.date_start, request.date_end),
+                         ('2022-09-01', '2024-06-30'))
+        # a change of an existing session too
+        request.sudo(self.manager).action_validate()
+        with self.assertRaisesRegex(ValidationError, OUTSIDE_COMPONENT), \
+                self.cr.savepoint():
+            self.Request.sudo(self.user).create({
+                'component_id': self.component.id,
+                'session_id': request.session_id.id, 'session_number': '01',
+                'date_start': '2022-09-01', 'date_end': '2024-07-31',
+                'place_id': self.place.id, 'seats': 10})
+
+    def test_decided_requests_keep_their_summary(self):
+        """Manual 002: a validated request, "vous avez la possibilité de
+        consulter la saisie": its summary is what it was when decided,
+        whatever becomes of the session; a pending request compares with
+        the session as it is."""
+        created = self._new_session_request()
+        summary = created._summary_lines()
+        created.sudo(self.manager).action_validate()
+        session = created.session_id
+        self._assert_summary(created, summary)
+        self.assertFalse(created._summary_lines())
+        change = self._change_seats(session, 12)
+        change_summary = change._summary_lines()
+        self.assertEqual([line[1:] for line in change_summary],
+                         [('10', '12')])
+        change.sudo(self.manager).action_validate()
+        refused = self._change_seats(session, 14)
+        refused_summary = refused._summary_lines()
+        refused.sudo(self.manager).refusal_reason = 'Trop de places'
+        refused.sudo(self.manager).action_refuse()
+        pending = self._change_seats(session, 16)
+        self._change_seats(session, 20).sudo(self.manager).action_validate()
+        # every decided one as it was decided, the pending one live
+        self._assert_summary(created, summary)
+        self._assert_summary(change, change_summary)
+        self._assert_summary(refused, refused_summary)
+        self.assertEqual([line[1:] for line in refused_summary],
+                         [('12', '14')])
+        self.assertEqual(
+            [line[1:] for line in pending._shown_summary_lines()],
+            [('20', '16')])
+        self.assertFalse(pending.line_ids)
+
+    def _change_seats(self, session, seats):
+        return self.Request.sudo(self.user).create({
+            'component_id': self.component.id, 'session_id': session.id,
+            'session_number': '01', 'date_start': '2022-09-01',
+            'date_end': '2022-12-31', 'place_id': self.place.id,
+            'seats': seats})
+
+    def _assert_summary(self, request, lines):
+        """``request``, as its requester reads it, shows the summary
+        ``lines`` (label, before, after), in order."""
+        request = request.sudo(self.user)
+        self.assertEqual(
+            [(line.name, line.value_before, line.value_after)
+             for line in request.line_ids], lines)
+        self.assertEqual(request._shown_summary_lines(), lines)
+        for line in lines:
+            self.assertIn('<tr><td>%s</td><td>%s</td><td>%s</td></tr>'
+                          % line, request.summary_html)
+
+    def test_the_seats_are_required(self):
+        """Manual 002: "Nb. de places *". A request without seats is
+        refused; 0 is a number, the one that cancels an existing session
+        ("mettre à 0 les places"), never a new one."""
+        self.assertTrue(self.Request.fields_get(['seats'])['seats'][
+            'required'])
+        values = {'component_id': self.component.id, 'session_number': '01',
+                  'date_start': '2022-09-01', 'date_end': '2022-12-31',
+                  'place_id': self.place.id}
+        Request = self.Request.sudo(self.user)
+        for given in ({}, {'seats': False}, {'seats': None}):
+            with self.assertRaisesRegex(
+                    ValidationError, 'number of seats of the session: it '
+                                     'is required|Nb. de places'), \
+                    self.cr.savepoint():
+                Request.create(dict(values, **given))
+        with self.assertRaisesRegex(ValidationError, NEW_WITHOUT_SEATS), \
+                self.cr.savepoint():
+            Request.create(dict(values, seats=0))
+        request = Request.create(dict(values, seats=10))
+        for seats, message in ((False, 'it is required|Nb. de places'),
+                               (0, NEW_WITHOUT_SEATS)):
+            with self.assertRaisesRegex(ValidationError, message), \
+                    self.cr.savepoint():
+                request.write({'seats': seats})
+        with self.assertRaises(psycopg2.IntegrityError), \
+                mute_logger('odoo.sql_db'), self.cr.savepoint():
+            request.write({'seats': -1})
+        request.invalidate_cache()
+        self.assertEqual(request.seats, 10)
+        self.assertFalse(self.component.session_ids)
 
     def test_only_managers_decide(self):
         request = self._new_session_request()
@@ -153,11 +296,38 @@ class TestChangeRequest(TrainingCase):
             'seats': 0, 'info_ids': [(0, 0, dict(
                 session.info_session_ids._info_values(), seats=0,
                 info_session_id=session.info_session_ids.id))]})
+        # "Nb. de places | 10 | 0": 0 is shown, for the information
+        # session too
+        lines = cancel._summary_lines()
+        self.assertEqual([line[1:] for line in lines],
+                         [('10', '0'), ('15', '0')])
+        # the session's, then its information session's (one level down)
+        self.assertTrue(lines[0][0].endswith('/ Session n° 01 / Seats'))
+        self.assertTrue(lines[1][0].endswith(' / Seats'))
+        self.assertEqual(len(lines[1][0].split(' / ')), 4)
+        self.assertIn('<td>10</td><td>0</td>', cancel.summary_html)
+        # the requester is told what 0 does
+        warning = cancel._onchange_seats()['warning']
+        self.assertRegex(warning['message'], 'cancelled|annulée')
         cancel.sudo(self.manager).action_validate()
+        self.assertEqual(cancel.sudo(self.user)._shown_summary_lines(),
+                         lines)
         self.assertEqual(session.state, 'cancelled')
         self.assertEqual(session.seats, 0)
         self.assertEqual(session.info_session_ids.seats, 0)
         self.assertTrue(session.exists())
+
+    def test_a_new_information_session_without_seats_shows_0(self):
+        """0 is a value in the summary: an information session proposed
+        with 0 seats reads "- | 0", not nothing."""
+        request = self._new_session_request(info_ids=[(0, 0, {
+            'date': '2022-08-31', 'time_start': 10.0, 'time_end': 12.0,
+            'seats': 0, 'zip': '34500', 'street_name': 'de la Madeleine',
+            'city': 'BEZIERS'})])
+        # the session's seats, then the information session's
+        seats = [line[1:] for line in request._summary_lines()
+                 if line[0].endswith(' / Seats')]
+        self.assertEqual(seats, [('-', '10'), ('-', '0')])
 
     def test_the_starred_fields_are_required(self):
         """Manual 002: session number, dates and place of the session, and

@@ -2,7 +2,6 @@
 """Issue 13: every party sees and changes only what is theirs (kept mails,
 the log of sent mails, change requests, the funder's validation), with
 real users of each role, through the ORM and over JSON-RPC."""
-import odoo.tests.common
 from odoo.exceptions import AccessError, UserError
 
 from .common import BrowserCase, TrainingCase
@@ -175,6 +174,7 @@ class TestFunderValidation(TrainingCase):
                                  'zip': '34500', 'street_name': 'Madeleine',
                                  'city': 'BEZIERS'})]})
         request.sudo(cls.manager).action_validate()
+        cls.request = request
         cls.session = request.session_id
         cls.info = cls.session.info_session_ids
 
@@ -229,6 +229,39 @@ class TestFunderValidation(TrainingCase):
         self.assertEqual((request.state, request.decided_by_id),
                          ('validated', self.manager))
         self.assertEqual(self.session.seats, 20)
+
+    def test_the_summary_is_the_decision_s(self):
+        """What a decided request shows is what its validation recorded:
+        no one adds, changes or removes a line of it, whatever the
+        context."""
+        lines = self.request.line_ids
+        self.assertTrue(lines)
+        pending = self.Request.sudo(self.user).create({
+            'component_id': self.component.id,
+            'session_id': self.session.id, 'session_number': '01',
+            'date_start': '2027-02-01', 'date_end': '2027-03-01',
+            'place_id': self.place.id, 'seats': 20})
+        forged = {'name': 'Nb. de places', 'value_before': '10',
+                  'value_after': '99'}
+        for user in (self.user, self.manager, self.admin):
+            for context in ({}, {'training_change_request': True}):
+                Line = self.env['training.change.request.line'].sudo(
+                    user).with_context(**context)
+                for forge in (
+                        lambda: Line.create(dict(
+                            forged, request_id=self.request.id)),
+                        lambda: Line.browse(lines[0].id).write(
+                            {'value_after': '99'}),
+                        lambda: Line.browse(lines.ids).unlink(),
+                        lambda: pending.sudo(user).with_context(
+                            **context).write(
+                            {'line_ids': [(0, 0, forged)]})):
+                    with self.assertRaises(UserError), self.cr.savepoint():
+                        forge()
+        self.env.cache.invalidate()
+        self.assertEqual(self.request.line_ids, lines)
+        self.assertNotIn('99', self.request.summary_html)
+        self.assertFalse(pending.line_ids)
 
     def test_the_validated_period_moves_by_request_only(self):
         """The session's first and last days are funded data too (the
@@ -289,17 +322,6 @@ class TestFunderValidation(TrainingCase):
 
 class TestTrustOverRpc(BrowserCase):
     """The same refusals over JSON-RPC, as the demo users."""
-
-    def call(self, model, method, args, kwargs=None):
-        payload = {'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-            'model': model, 'method': method, 'args': args,
-            'kwargs': kwargs or {}}}
-        response = self.opener.post(
-            'http://%s:%s/web/dataset/call_kw' % (
-                odoo.tests.common.HOST, odoo.tests.common.PORT),
-            json=payload, timeout=60)
-        self.assertEqual(response.status_code, 200)
-        return response.json()
 
     def test_trainee_reads_only_own_mails(self):
         with self.server_env() as env:
