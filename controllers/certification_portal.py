@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
@@ -42,15 +40,19 @@ class TrainingCertificationPortal(TrainingPortal):
         return user.has_group(DELEGATE_GROUP) and \
             bool(user.certification_entity_id)
 
+    @classmethod
+    def _certification_domain(cls):
+        """Entity users: every session their rules let them read (a
+        delegate's, their entity's for a manager); trainers: theirs."""
+        if cls._is_entity_user():
+            return []
+        return super(TrainingCertificationPortal,
+                     cls)._certification_domain()
+
     def _prepare_portal_layout_values(self):
         values = super(TrainingCertificationPortal,
                        self)._prepare_portal_layout_values()
-        if self._is_entity_user():
-            values.update({
-                'training_is_entity': True,
-                'training_certification_count': request.env[
-                    SESSION_MODEL].search_count([]),
-            })
+        values['training_is_entity'] = self._is_entity_user()
         return values
 
     # ------------------------------------------------------------- list
@@ -65,7 +67,8 @@ class TrainingCertificationPortal(TrainingPortal):
             return super(TrainingCertificationPortal,
                          self).portal_my_certifications(**kw)
         values = self._prepare_portal_layout_values()
-        sessions = request.env[SESSION_MODEL].search([])
+        sessions = request.env[SESSION_MODEL].search(
+            self._certification_domain())
         values.update({
             'page_name': 'training_certifications',
             'to_process': sessions.filtered(
@@ -173,9 +176,8 @@ class TrainingCertificationPortal(TrainingPortal):
             'generate': ('downloads', session.action_generate_certificates),
         }
         if action == 'delete':
-            deleted = self._save(values, session.unlink,
-                                 '/my/training/certifications')
-            return deleted
+            return self._save(values, session.unlink,
+                              '/my/training/certifications')
         if action not in actions:
             return None
         tab, run = actions[action]
@@ -223,10 +225,9 @@ class TrainingCertificationPortal(TrainingPortal):
         if not session:
             return request.redirect('/my/training/certifications')
         sudo = session.sudo()
-        return self._file_response(
-            base64.b64decode(sudo.certificates_file or b''),
-            sudo.certificates_filename or '%s.pdf' % sudo.name,
-            'application/pdf')
+        return self._pdf_response(
+            sudo.certificates_file,
+            sudo.certificates_filename or '%s.pdf' % sudo.name)
 
     @http.route('/my/training/certification/<int:session_id>/certificate/'
                 '<int:certificate_id>', type='http', auth='user',
@@ -239,10 +240,9 @@ class TrainingCertificationPortal(TrainingPortal):
             lambda cert: cert.id == certificate_id) if session else None
         if not certificate:
             return request.redirect('/my/training/certifications')
-        return self._file_response(
-            base64.b64decode(certificate.pdf_file or b''),
-            certificate.pdf_filename or '%s.pdf' % certificate.name,
-            'application/pdf')
+        return self._pdf_response(
+            certificate.pdf_file,
+            certificate.pdf_filename or '%s.pdf' % certificate.name)
 
     def _downloadable(self, session_id):
         """The session ``session_id`` as the user, when it is theirs and its

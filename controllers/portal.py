@@ -132,6 +132,11 @@ class TrainingPortal(CustomerPortal):
             ('Content-Disposition', content_disposition(filename)),
             ('X-Content-Type-Options', 'nosniff')])
 
+    def _pdf_response(self, data, filename):
+        """The download of a PDF stored in base64 (``data``)."""
+        return self._file_response(base64.b64decode(data or b''), filename,
+                                   'application/pdf')
+
     def _attachment_response(self, attachment):
         return self._file_response(
             base64.b64decode(attachment.datas or b''),
@@ -242,10 +247,9 @@ class TrainingPortal(CustomerPortal):
                 lambda cert: cert.id == certificate_id)
         if not certificate:
             return request.redirect('/my')
-        return self._file_response(
-            base64.b64decode(certificate.pdf_file or b''),
-            certificate.pdf_filename or '%s.pdf' % certificate.name,
-            'application/pdf')
+        return self._pdf_response(
+            certificate.pdf_file,
+            certificate.pdf_filename or '%s.pdf' % certificate.name)
 
     @http.route('/my/training/catalogue', type='http', auth='user',
                 website=True, methods=['GET', 'POST'])

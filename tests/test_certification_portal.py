@@ -10,7 +10,6 @@ import datetime
 import re
 from unittest import mock
 
-import odoo.tests.common
 from odoo import fields
 
 from .common import BrowserCase
@@ -392,16 +391,6 @@ class TestEntityPortalRefusals(EntityPortalCase):
 
 class TestEntityReadsItsOwn(EntityPortalCase):
     """What an entity user reads through JSON-RPC, as an attacker would."""
-
-    def call(self, model, method, args, kwargs=None):
-        response = self.opener.post(
-            'http://%s:%s/web/dataset/call_kw' % (
-                odoo.tests.common.HOST, odoo.tests.common.PORT),
-            json={'jsonrpc': '2.0', 'method': 'call', 'id': 1, 'params': {
-                'model': model, 'method': method, 'args': args,
-                'kwargs': kwargs or {}}}, timeout=60)
-        self.assertEqual(response.status_code, 200)
-        return response.json()
 
     def test_contacts_users_messages_and_mails(self):
         with self.server_env() as env:

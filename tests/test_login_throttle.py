@@ -7,7 +7,6 @@ right password included; 20 failures of any logins lock the address out."""
 import re
 from unittest import mock
 
-import odoo.tests.common
 from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
@@ -123,16 +122,10 @@ class TestLoginThrottle(BrowserCase):
         self.assertFalse(self.login('gestionnaire', 'wrong password'))
         for login in ('stagiaire', 'gestionnaire'):
             self.assertTrue(self.login(login, login))
-            response = self.opener.post(
-                'http://%s:%s/web/dataset/call_kw' % (
-                    odoo.tests.common.HOST, odoo.tests.common.PORT),
-                json={'jsonrpc': '2.0', 'method': 'call', 'id': 1,
-                      'params': {'model': 'res.authentication.attempt',
-                                 'method': 'search_read',
-                                 'args': [[], ['login', 'remote']],
-                                 'kwargs': {}}}, timeout=60)
-            self.assertIn('error', response.json(), login)
-            self.assertNotIn('result', response.json(), login)
+            answer = self.call('res.authentication.attempt', 'search_read',
+                               [[], ['login', 'remote']])
+            self.assertIn('error', answer, login)
+            self.assertNotIn('result', answer, login)
         with self.server_env() as env:
             for login in ('stagiaire', 'gestionnaire'):
                 user = env['res.users'].search([('login', '=', login)])
