@@ -18,6 +18,8 @@
         "survey",
         # login throttling (OCA, requirements-oca.txt), issue 13
         "auth_brute_force",
+        # background jobs (OCA, requirements-oca.txt): large imports
+        "queue_job",
     ],
     "external_dependencies": {
         "python": ["lxml", "phonenumbers", "stdnum", "xlsxwriter"],
@@ -35,6 +37,7 @@
         "data/training_session_mail_data.xml",
         "data/training_calendar_invitation_data.xml",
         "data/training_registration_data.xml",
+        "data/queue_job_channel_data.xml",
         "views/training_session_menus.xml",
         "views/training_course_views.xml",
         "views/training_action_views.xml",
@@ -48,6 +51,7 @@
         "wizards/training_registration_wizard_views.xml",
         "wizards/training_documentation_wizard_views.xml",
         "views/training_session_views.xml",
+        "views/training_session_import_views.xml",
         "views/training_room_views.xml",
         "views/training_population_views.xml",
         "views/training_scheme_views.xml",
@@ -69,7 +73,6 @@
         "report/training_registration_reports.xml",
         "report/res_partner_reports.xml",
         "report/training_certificate_reports.xml",
-        "wizards/training_session_import_wizard_views.xml",
         "wizards/training_session_create_wizard_views.xml",
         "wizards/training_lheo_export_wizard_views.xml",
         "wizards/training_participant_export_views.xml",

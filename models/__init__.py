@@ -37,6 +37,8 @@ from . import training_change_request
 from . import training_change_request_info
 from . import training_change_request_line
 from . import training_lheo_feed
+from . import training_session_import
+from . import training_session_import_line
 from . import training_session_mail
 from . import training_session_mail_schedule
 from . import training_session_mail_sent

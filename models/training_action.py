@@ -55,6 +55,15 @@ class TrainingAction(models.Model):
         default='2',
         help='Type of funder declared to the regional catalogue.',
     )
+    course_id = fields.Many2one(
+        'training.course', string='Catalogue course',
+        track_visibility='onchange',
+        help='Course of the sessions the funder validates through change '
+             'requests: they are published with it in the LHEO feed of the '
+             'regional catalogue (CARIF), which takes its title, '
+             'objectives, content and target audiences. A component may '
+             'have its own. Validated sessions without a course get it when '
+             'it is set.')
     year = fields.Char(size=4)
     date_start = fields.Date(string='Planned start')
     date_end = fields.Date(string='Planned end')
@@ -76,6 +85,14 @@ class TrainingAction(models.Model):
                 raise ValidationError(_(
                     'Action %s: the planned end must be after the planned '
                     'start.') % action.number)
+
+    @api.multi
+    def write(self, vals):
+        result = super(TrainingAction, self).write(vals)
+        if vals.get('course_id'):
+            # the validated sessions without a course take it
+            self.mapped('component_ids')._give_course_to_sessions()
+        return result
 
     @api.multi
     def name_get(self):

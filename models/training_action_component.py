@@ -29,6 +29,14 @@ class TrainingActionComponent(models.Model):
     date_end = fields.Date(string='End', required=True)
     city = fields.Char()
     zip = fields.Char(string='Postal code')
+    course_id = fields.Many2one(
+        'training.course', string='Catalogue course',
+        help='Course of the sessions of this component validated through '
+             'change requests, in the LHEO feed of the regional catalogue '
+             '(CARIF). Empty: the catalogue course of the action.')
+    action_course_id = fields.Many2one(
+        related='action_id.course_id', readonly=True,
+        string='Catalogue course of the action')
     volume_ids = fields.One2many('training.action.component.volume',
                                  'component_id', string='Volumes')
     volume_total_centre_hours = fields.Float(
@@ -64,6 +72,33 @@ class TrainingActionComponent(models.Model):
                     'Component %s: the end must be after the start.'
                 ) % component.display_name)
         self.mapped('session_ids')._check_component_dates()
+
+    @api.multi
+    def _catalogue_course(self):
+        """The catalogue course of the component's validated sessions: its
+        own, else its action's (possibly none)."""
+        self.ensure_one()
+        return self.course_id or self.action_id.course_id
+
+    @api.multi
+    def _give_course_to_sessions(self):
+        """The sessions validated by the funder that have no course take
+        the catalogue course, when it is set after their validation (the
+        feed lists them without a course until then)."""
+        for component in self:
+            course = component._catalogue_course()
+            sessions = component.session_ids.filtered(
+                lambda session: session.is_validated and
+                not session.course_id)
+            if course and sessions:
+                sessions.write({'course_id': course.id})
+
+    @api.multi
+    def write(self, vals):
+        result = super(TrainingActionComponent, self).write(vals)
+        if vals.get('course_id'):
+            self._give_course_to_sessions()
+        return result
 
     @api.multi
     def name_get(self):

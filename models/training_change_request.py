@@ -290,23 +290,40 @@ class TrainingChangeRequest(models.Model):
             raise UserError(_('The session needs a start and an end date.'))
         Session = self.env['training.session']
         session = self.session_id
+        course = self.component_id._catalogue_course()
         values = {'session_number': self.session_number,
                   'place_id': self.place_id.id, 'seats': self.seats,
                   'is_validated': True}
         if not session:
+            # from the catalogue course, as a session created from it
             session = Session.create(dict(
                 values, component_id=self.component_id.id,
+                course_id=course.id,
                 name='%s - %s' % (self.component_id.name,
                                   self.session_number or ''),
                 year=self.date_start[:4]))
             self.session_id = session
         else:
+            if course and not session.course_id:
+                # a course chosen on the session stays
+                values['course_id'] = course.id
             session.write(values)
         session._set_period(self.date_start, self.date_end)
         if self.seats == 0 and session.state not in ('cancelled', 'done'):
             session.action_cancel()
         for info in self.info_ids:
             info._apply(session)
+        self._publish(session)
+
+    @api.model
+    def _publish(self, session):
+        """Manual 002: once validated, the session goes to the regional
+        catalogue (CARIF) through the feed, so it is published; the feed
+        lists what it still lacks. A cancelled or closed session is not."""
+        if session.state not in ('cancelled', 'done') and \
+                session.seats > 0 and \
+                session.publication_state != 'published':
+            session.action_publish()
 
 
 def diff_lines(record, prefix, names, before):

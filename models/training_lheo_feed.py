@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import os
-import re
 from collections import OrderedDict
 
 from lxml import etree
@@ -10,59 +9,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from .lheo import INFO_SESSION_RECRUITMENT, date_text, element, \
+    schema as lheo_schema
 from .training_info_session import ZIP_RE, format_time
 from .training_registration import format_hours
 
 _logger = logging.getLogger(__name__)
 
-LHEO_NS = 'http://lheo.gouv.fr/2.3'
-XSD_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)),
-                        'data', 'lheo', 'lheo.xsd')
 FEED_FILENAME = 'offre-formation-lheo.xml'
-# modalite-recrutement of an information session ("information collective")
-INFO_SESSION_RECRUITMENT = '9'
-CONTROL_CHARS_RE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
 # street types as written in an address, when not the selection key
 STREET_TYPES = {'allee': 'allée'}
-_SCHEMA = []
-
-
-def lheo_schema():
-    """The LHEO 2.3 schema, parsed once per process."""
-    if not _SCHEMA:
-        _SCHEMA.append(etree.XMLSchema(etree.parse(XSD_PATH)))
-    return _SCHEMA[0]
-
-
-def _element(*args, **attrib):
-    """An LHEO element: ``_element(tag, *children, **attributes)``, where
-    children are elements, lists of elements, texts, or None, False and ''
-    (skipped)."""
-    tag, children = args[0], args[1:]
-    node = etree.Element('{%s}%s' % (LHEO_NS, tag), nsmap={None: LHEO_NS},
-                         **{key: value for key, value in attrib.items()
-                            if value})
-    for child in children:
-        # ``value and _element(...)`` gives a false value to skip (never
-        # test an element's truth: an element without children is false)
-        if child is None or isinstance(child, bool) or child == '':
-            continue
-        if isinstance(child, (list, tuple)):
-            for sub in child:
-                if sub is not None:
-                    node.append(sub)
-        elif isinstance(child, str):
-            # XML 1.0 refuses control characters (pasted from word
-            # processors): dropped
-            node.text = CONTROL_CHARS_RE.sub('', child)
-        else:
-            node.append(child)
-    return node
-
-
-def _date(value):
-    """LHEO date: YYYYMMDD."""
-    return value.strftime('%Y%m%d')
 
 
 class TrainingLheoFeed(models.AbstractModel):
@@ -70,9 +26,9 @@ class TrainingLheoFeed(models.AbstractModel):
     2.3 format of the regional catalogues (CARIF): one ``formation`` per
     course and responsible organisation, one ``action`` and one ``session``
     per session, information sessions as ``recrutement`` and
-    ``date-information``. A feed is only produced when every session has
-    the data the schema requires; otherwise the list of what to fill is
-    returned, per session."""
+    ``date-information``. The feed holds the sessions that have the data
+    the schema requires; the others are left out and listed with what to
+    fill, session by session."""
     _name = 'training.lheo.feed'
     _description = 'LHEO catalogue feed'
 
@@ -108,7 +64,13 @@ class TrainingLheoFeed(models.AbstractModel):
         if not session.date_start or not session.date_end:
             messages.append(_('The session has no dates.'))
         course = session.course_id
-        if not course:
+        if not course and session.component_id:
+            # a session validated by a change request takes it from there
+            messages.append(_(
+                'No course: set the catalogue course of the action %s or of '
+                'its component %s.') % (session.action_id.display_name,
+                                        session.component_id.display_name))
+        elif not course:
             messages.append(_('No course: the catalogue takes the objectives, '
                               'content and target audience from it.'))
         else:
@@ -121,12 +83,19 @@ class TrainingLheoFeed(models.AbstractModel):
                 messages += self._text_problems(
                     value, _('Course %s: %s') % (course.name, label), size)
         responsible = self._responsible(session)
+        if responsible == session.action_id.holder_id:
+            label = _('Responsible organisation %s (holder of the action '
+                      '%s)') % (responsible.name,
+                                session.action_id.display_name)
+        else:
+            label = _('Responsible organisation %s') % responsible.name
         messages += self._organisation_problems(
-            responsible, _('Responsible organisation'), activity=True)
+            responsible, label, activity=True)
         organisation = session.organisation_id
         if organisation and organisation != responsible:
             messages += self._organisation_problems(
-                organisation, _('Training organisation'))
+                organisation, _('Training organisation %s')
+                % organisation.name)
         if not session.place_id:
             messages.append(_('No session place.'))
         else:
@@ -158,7 +127,6 @@ class TrainingLheoFeed(models.AbstractModel):
 
     @api.model
     def _organisation_problems(self, partner, label, activity=False):
-        label = '%s %s' % (label, partner.name)
         messages = []
         if not partner.siret:
             messages.append(_('%s: SIRET number missing.') % label)
@@ -198,23 +166,41 @@ class TrainingLheoFeed(models.AbstractModel):
     # ---------------------------------------------------------------- build
     @api.model
     def render(self, sessions):
-        """(feed as bytes, {}) or (None, {session: [what to fill]})."""
-        problems = self.check_sessions(sessions)
-        if problems:
-            return None, problems
+        """(feed of the complete sessions as bytes, {session: [what to
+        fill]} of the sessions left out); the feed is None when no session
+        is complete. What is handed out always validates against the LHEO
+        2.3 schema: a session the schema refuses in spite of the checks is
+        left out too."""
         if not sessions:
             raise UserError(_(
                 'No session to export: the feed holds the published sessions '
                 'validated by the funder, with seats.'))
-        root = self._build(sessions)
+        problems = self.check_sessions(sessions)
+        complete = sessions.filtered(lambda session: session not in problems)
+        if not complete:
+            return None, problems
+        root = self._build(complete)
         schema = lheo_schema()
         if not schema.validate(root):
-            # our checks should have caught it: never hand out such a file
-            raise UserError(_(
-                'The feed does not validate against the LHEO 2.3 schema: %s'
-            ) % schema.error_log.last_error)
+            # our checks missed something: find the sessions the schema
+            # refuses on their own (this only costs when it happens)
+            for session in complete:
+                if not schema.validate(self._build(session)):
+                    problems[session] = [_(
+                        'The LHEO 2.3 schema refuses the session: %s'
+                    ) % schema.error_log.last_error.message]
+            complete = complete.filtered(
+                lambda session: session not in problems)
+            if not complete:
+                return None, problems
+            root = self._build(complete)
+            if not schema.validate(root):
+                # never hand out such a file
+                raise UserError(_(
+                    'The feed does not validate against the LHEO 2.3 '
+                    'schema: %s') % schema.error_log.last_error)
         return etree.tostring(root, xml_declaration=True, encoding='UTF-8',
-                              pretty_print=True), {}
+                              pretty_print=True), problems
 
     @api.model
     def _build(self, sessions):
@@ -223,27 +209,27 @@ class TrainingLheoFeed(models.AbstractModel):
             key = (session.course_id, self._responsible(session))
             groups.setdefault(key, self.env['training.session'])
             groups[key] |= session
-        return _element('lheo', _element('offres', [
+        return element('lheo', element('offres', [
             self._formation(course, responsible, group)
             for (course, responsible), group in groups.items()]))
 
     @api.model
     def _formation(self, course, responsible, sessions):
         contact = self._contact(sessions[0])
-        return _element(
+        return element(
             'formation',
-            _element('domaine-formation', course.formacode and _element(
+            element('domaine-formation', course.formacode and element(
                 'code-FORMACODE', course.formacode, tag='principal')),
-            _element('intitule-formation', course.name[:255]),
-            _element('objectif-formation', course.objectives.strip()),
-            _element('resultats-attendus', course.expected_results.strip()),
-            _element('contenu-formation',
-                     html2plaintext(course.description).strip()),
-            _element('certifiante', '1' if course.certification_id else '0'),
-            _element('contact-formation', self._coordinates(contact)),
-            _element('parcours-de-formation', course.lheo_pathway),
+            element('intitule-formation', course.name[:255]),
+            element('objectif-formation', course.objectives.strip()),
+            element('resultats-attendus', course.expected_results.strip()),
+            element('contenu-formation',
+                    html2plaintext(course.description).strip()),
+            element('certifiante', '1' if course.certification_id else '0'),
+            element('contact-formation', self._coordinates(contact)),
+            element('parcours-de-formation', course.lheo_pathway),
             # 0: not communicated
-            _element('code-niveau-entree', '0'),
+            element('code-niveau-entree', '0'),
             [self._action(session) for session in sessions],
             self._responsible_organisation(responsible, contact),
             numero=course.code or 'F%d' % course.id,
@@ -256,43 +242,43 @@ class TrainingLheoFeed(models.AbstractModel):
             lambda info: self._info_address(info) is not None)
         organisation = session.organisation_id
         funder = session.action_id.funder_code
-        return _element(
+        return element(
             'action',
-            _element('rythme-formation', self._rhythm(session)),
-            [_element('code-public-vise', code)
+            element('rythme-formation', self._rhythm(session)),
+            [element('code-public-vise', code)
              for code in session.course_id.public_code_list()],
-            _element('niveau-entree-obligatoire', '0'),
-            _element('modalites-alternance', _('No work-study alternation.')),
-            _element('modalites-enseignement', self._teaching_mode(session)),
-            _element('conditions-specifiques',
-                     (session.course_id.prerequisites or '').strip()[:3000] or
-                     _('None.')),
-            _element('prise-en-charge-frais-possible',
-                     '1' if session.component_id else '0'),
-            _element('lieu-de-formation', _element(
+            element('niveau-entree-obligatoire', '0'),
+            element('modalites-alternance', _('No work-study alternation.')),
+            element('modalites-enseignement', self._teaching_mode(session)),
+            element('conditions-specifiques',
+                    (session.course_id.prerequisites or '').strip()[:3000] or
+                    _('None.')),
+            element('prise-en-charge-frais-possible',
+                    '1' if session.component_id else '0'),
+            element('lieu-de-formation', element(
                 'coordonnees', self._address(session.place_id))),
             # 0: fixed entry and exit dates
-            _element('modalites-entrees-sorties', '0'),
+            element('modalites-entrees-sorties', '0'),
             self._session(session, infos),
-            _element('adresse-information', self._info_address(
+            element('adresse-information', self._info_address(
                 with_address[0])) if with_address else None,
-            [_element('date-information', _element(
-                'date', _date(fields.Date.from_string(info.date))))
+            [element('date-information', element(
+                'date', date_text(fields.Date.from_string(info.date))))
              for info in infos[:3]],
-            session.duration_hours >= 1 and _element(
+            session.duration_hours >= 1 and element(
                 'nombre-heures-total',
                 str(int(round(session.duration_hours)))),
-            _element('conventionnement', '1' if session.component_id else '0'),
-            _element(
+            element('conventionnement', '1' if session.component_id else '0'),
+            element(
                 'organisme-formateur',
-                _element('SIRET-formateur', _element('SIRET',
-                                                     organisation.siret)),
-                _element('raison-sociale-formateur', organisation.name[:250]),
+                element('SIRET-formateur', element('SIRET',
+                                                   organisation.siret)),
+                element('raison-sociale-formateur', organisation.name[:250]),
             ) if organisation else None,
-            funder and _element(
+            funder and element(
                 'organisme-financeur',
-                _element('code-financeur', funder),
-                _element('nb-places-financees', str(session.seats))),
+                element('code-financeur', funder),
+                element('nb-places-financees', str(session.seats))),
             numero=session.code,
         )
 
@@ -300,34 +286,34 @@ class TrainingLheoFeed(models.AbstractModel):
     def _session(self, session, infos):
         registration = session.organisation_id or session.place_id
         contact = self._contact(session)
-        return _element(
+        return element(
             'session',
-            _element('periode',
-                     _element('debut', _date(session._local(
+            element('periode',
+                    element('debut', date_text(session._local(
                          session.date_start))),
-                     _element('fin', _date(session._local(
+                    element('fin', date_text(session._local(
                          session.date_end)))),
-            _element('adresse-inscription', self._address(registration)),
+            element('adresse-inscription', self._address(registration)),
             # 1: open
-            _element('etat-recrutement', '1'),
+            element('etat-recrutement', '1'),
             [self._recruitment(info) for info in infos],
-            _element('contact-session', self._coordinates(contact)),
+            element('contact-session', self._coordinates(contact)),
             numero=session.external_ref or session.code,
         )
 
     @api.model
     def _recruitment(self, info):
-        day = _date(fields.Date.from_string(info.date))
+        day = date_text(fields.Date.from_string(info.date))
         comment = (info.public_comment or '').strip()
-        return _element(
+        return element(
             'recrutement',
-            _element('modalite-recrutement', INFO_SESSION_RECRUITMENT),
+            element('modalite-recrutement', INFO_SESSION_RECRUITMENT),
             self._info_address(info),
-            _element('nb-places', str(info.seats)),
-            _element('periode', _element('debut', day), _element('fin', day)),
-            _element('heure-debut', format_time(info.time_start)),
-            _element('heure-fin', format_time(info.time_end)),
-            comment and _element('commentaire', comment),
+            element('nb-places', str(info.seats)),
+            element('periode', element('debut', day), element('fin', day)),
+            element('heure-debut', format_time(info.time_start)),
+            element('heure-fin', format_time(info.time_end)),
+            comment and element('commentaire', comment),
         )
 
     @api.model
@@ -354,15 +340,15 @@ class TrainingLheoFeed(models.AbstractModel):
 
     @api.model
     def _address(self, partner):
-        return _element(
+        return element(
             'adresse',
-            _element('denomination', partner.name[:255]),
-            [_element('ligne', line) for line in (
+            element('denomination', partner.name[:255]),
+            [element('ligne', line) for line in (
                 partner.street, partner.street2) if line],
-            _element('codepostal', partner.zip),
-            _element('ville', partner.city),
-            partner.zip and _element('departement', partner.zip[:2]),
-            _element('pays', partner.country_id.code or 'FR'),
+            element('codepostal', partner.zip),
+            element('ville', partner.city),
+            partner.zip and element('departement', partner.zip[:2]),
+            element('pays', partner.country_id.code or 'FR'),
         )
 
     @api.model
@@ -379,76 +365,82 @@ class TrainingLheoFeed(models.AbstractModel):
             return None
         city = ' '.join(filter(None, (
             info.city, info.cedex and 'CEDEX %s' % info.cedex)))
-        return _element(
+        return element(
             'adresse',
-            [_element('ligne', line) for line in lines],
-            _element('codepostal', info.zip),
-            _element('ville', city[:50]),
+            [element('ligne', line) for line in lines],
+            element('codepostal', info.zip),
+            element('ville', city[:50]),
         )
 
     @api.model
     def _coordinates(self, partner):
-        return _element(
+        return element(
             'coordonnees',
-            _element('nom', partner.name[:50]),
-            partner.phone and _element('telfixe', _element(
+            element('nom', partner.name[:50]),
+            partner.phone and element('telfixe', element(
                 'numtel', partner.phone[:25])),
-            partner.mobile and _element('portable', _element(
+            partner.mobile and element('portable', element(
                 'numtel', partner.mobile[:25])),
-            partner.email and _element('courriel', partner.email[:160]),
+            partner.email and element('courriel', partner.email[:160]),
         )
 
     @api.model
     def _responsible_organisation(self, partner, contact):
-        return _element(
+        return element(
             'organisme-formation-responsable',
-            _element('numero-activite', partner.training_activity_number),
-            _element('SIRET-organisme-formation', _element(
+            element('numero-activite', partner.training_activity_number),
+            element('SIRET-organisme-formation', element(
                 'SIRET', partner.siret)),
-            _element('nom-organisme', partner.name[:250]),
-            _element('raison-sociale', partner.name[:250]),
-            _element('coordonnees-organisme', _element(
+            element('nom-organisme', partner.name[:250]),
+            element('raison-sociale', partner.name[:250]),
+            element('coordonnees-organisme', element(
                 'coordonnees', self._address(partner),
-                partner.phone and _element('telfixe', _element(
+                partner.phone and element('telfixe', element(
                     'numtel', partner.phone[:25])),
-                partner.email and _element('courriel', partner.email[:160]))),
-            _element('contact-organisme', self._coordinates(contact)),
+                partner.email and element('courriel', partner.email[:160]))),
+            element('contact-organisme', self._coordinates(contact)),
         )
 
     # ----------------------------------------------------------------- cron
     @api.model
     def _cron_write_feeds(self):
-        """Write the current feed of each company that has a feed folder.
-        A feed that cannot be produced leaves the previous file in place
-        and records why on the company."""
+        """Write the current feed of each company that has a feed folder
+        and record the outcome on the company. Each company runs in its
+        own savepoint: one that fails leaves nothing behind in the
+        database and never stops the others (the scheduler commits the
+        run when it ends)."""
         companies = self.env['res.company'].search(
             [('lheo_feed_folder', '!=', False)])
         for company in companies:
             try:
-                values = self._write_feed(company)
+                with self.env.cr.savepoint(), self.env.clear_upon_failure():
+                    values = self._write_feed(company)
             except Exception as error:  # one company never stops the others
                 _logger.exception('LHEO feed of %s failed', company.name)
-                self.env.cr.rollback()
                 values = {'lheo_feed_date': fields.Datetime.now(),
                           'lheo_feed_status': _('The feed failed: %s')
                           % error}
             company.write(values)
-            self.env.cr.commit()  # one company's result never undone
 
     @api.model
     def _write_feed(self, company):
-        """Company values recording the outcome of writing its feed."""
+        """Company values recording the outcome of writing its feed: the
+        complete sessions are written, those left out are listed with what
+        they lack; when none is complete, the previous file stays."""
         sessions = self.feed_sessions(company)
         now = fields.Datetime.now()
         try:
             data, problems = self.render(sessions)
         except UserError as error:
             return {'lheo_feed_date': now, 'lheo_feed_status': error.name}
-        if problems:
-            _logger.warning('LHEO feed of %s not written: %d sessions lack '
-                            'data', company.name, len(problems))
-            return {'lheo_feed_date': now,
-                    'lheo_feed_status': self.problems_text(problems)}
+        if data is None:
+            _logger.warning('LHEO feed of %s not written: none of its %d '
+                            'sessions is complete', company.name,
+                            len(problems))
+            return {'lheo_feed_date': now, 'lheo_feed_status': '%s\n%s' % (
+                _('No file written, the previous one stays: none of the %d '
+                  'sessions has the data the catalogue requires:')
+                % len(problems), self.problems_text(problems))}
         path = os.path.join(company.lheo_feed_folder, FEED_FILENAME)
         try:
             os.makedirs(company.lheo_feed_folder, exist_ok=True)
@@ -459,8 +451,16 @@ class TrainingLheoFeed(models.AbstractModel):
             _logger.exception('LHEO feed of %s not written', company.name)
             return {'lheo_feed_date': now, 'lheo_feed_status': _(
                 'The feed could not be written to %s: %s') % (path, error)}
-        return {'lheo_feed_date': now, 'lheo_feed_status': _(
-            '%d sessions written to %s.') % (len(sessions), path)}
+        written = len(sessions) - len(problems)
+        if not problems:
+            return {'lheo_feed_date': now, 'lheo_feed_status': _(
+                '%d sessions written to %s.') % (written, path)}
+        _logger.warning('LHEO feed of %s: %d sessions left out, data '
+                        'missing', company.name, len(problems))
+        return {'lheo_feed_date': now, 'lheo_feed_status': '%s\n%s' % (
+            _('%d sessions written to %s; %d sessions left out, data '
+              'missing:') % (written, path, len(problems)),
+            self.problems_text(problems))}
 
     @api.model
     def problems_text(self, problems):

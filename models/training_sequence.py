@@ -2,6 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .private_context import NEW_SESSION_KEY, has_private
 from .training_calendar_invitation import (NO_UPDATE_KEY, PENDING_KEY,
                                            SEQUENCE_EVENT_FIELDS,
                                            CalendarChanges)
@@ -156,6 +157,10 @@ class TrainingSequence(models.Model):
     def create(self, vals):
         session = self.env['training.session'].browse(
             vals.get('session_id'))
+        if has_private(self, NEW_SESSION_KEY):
+            # the planning of a session being created: nobody registered,
+            # no mail setting nor invitation yet
+            return super(TrainingSequence, self).create(vals)
         session._check_planning_lock()
         periods = session._validated_periods()
         sequence = super(TrainingSequence, session._checking_periods(

@@ -9,7 +9,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
-from .private_context import (DEFER_SEATS_KEY, PERIODS_CHECKED_KEY,
+from .private_context import (DEFER_SEATS_KEY, NEW_SESSION_KEY,
+                              PERIODS_CHECKED_KEY,
                               by_workflow, has_private, with_private,
                               without_private)
 from .training_mail_setting_mixin import SETTING_FIELDS
@@ -125,7 +126,9 @@ class TrainingSession(models.Model):
         copy=False,
         track_visibility='onchange',
         help='Draft sessions are not offered for registration and never '
-             'exported. Publishing is always done by hand.',
+             'exported. Publishing is done by hand, or by the validation of '
+             'the funder\'s change request that creates or changes the '
+             'session.',
     )
     state = fields.Selection(
         [('created', 'Created'),
@@ -646,29 +649,47 @@ class TrainingSession(models.Model):
         self._assert_year_format(year)
         self._check_validation_flag(vals)
         vals['code'] = self._next_code(year)
-        session = super(TrainingSession, self).create(vals)
+        session = without_private(super(TrainingSession, with_private(
+            self, NEW_SESSION_KEY)).create(vals), NEW_SESSION_KEY)
         if 'mail_ids' not in vals:
             session._create_default_mails()
         return session
 
     @api.multi
     def _create_default_mails(self):
-        """The e-mail settings of a new session: its course's defaults, or
-        the company's when the course has none."""
-        Default = self.env['training.mail.default']
-        for session in self:
-            defaults = Default.search(
-                [('course_id', '=', session.course_id.id)]) \
-                if session.course_id else Default.browse()
-            if not defaults:
-                defaults = Default.search(
-                    [('course_id', '=', False),
-                     ('company_id', '=', session.company_id.id)])
-            session.write({'mail_ids': [(0, 0, dict(
-                {name: default[name] for name in SETTING_FIELDS
-                 if name != 'template_id'},
-                template_id=default.template_id.id,
-                sequence=default.sequence)) for default in defaults]})
+        """The e-mail settings of new sessions: each one's course's
+        defaults, or its company's when the course has none, with their
+        estimated sends; inserted together (an import creates them for a
+        batch of sessions at once). Written as superuser: the sessions'
+        creation is what the user was allowed, their settings follow from
+        the configuration."""
+        sessions = self.sudo()
+        Default = self.env['training.mail.default'].sudo()
+        defaults = Default.search([
+            '|', ('course_id', 'in', sessions.mapped('course_id').ids),
+            '&', ('course_id', '=', False),
+            ('company_id', 'in', sessions.mapped('company_id').ids)])
+        of_course, of_company = {}, {}
+        for default in defaults:
+            if default.course_id:
+                of_course.setdefault(default.course_id.id, []).append(
+                    default)
+            else:
+                of_company.setdefault(default.company_id.id, []).append(
+                    default)
+        rows = []
+        for session in sessions:
+            for default in of_course.get(session.course_id.id) or \
+                    of_company.get(session.company_id.id, []):
+                rows.append(dict(
+                    {name: default[name] for name in SETTING_FIELDS
+                     if name != 'template_id'},
+                    template_id=default.template_id.id,
+                    sequence=default.sequence, session_id=session.id))
+        mails = self.env['training.session.mail'].sudo()._insert_settings(
+            rows)
+        mails._sync_schedules()
+        self.invalidate_cache(['mail_ids'], self.ids)
 
     @api.multi
     def _sync_mail_schedules(self):

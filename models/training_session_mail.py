@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
 
+from psycopg2.extras import execute_values
+
 from odoo import api, fields, models
 
-from .training_mail_setting_mixin import SEQUENCE_TRIGGERS
+from .training_mail_setting_mixin import SEQUENCE_TRIGGERS, SETTING_FIELDS
 
 # changes of a setting that move its send dates
 SCHEDULE_FIELDS = {'trigger', 'delay', 'delay_unit', 'direction', 'enabled'}
@@ -88,12 +90,33 @@ class TrainingSessionMail(models.Model):
             return {None: False}
         return {}
 
+    @api.model
+    def _insert_settings(self, rows):
+        """New e-mail settings, ``rows`` of their values (the setting
+        fields and ``session_id``), inserted in one statement: the
+        defaults of new sessions, hundreds at once in an import."""
+        if not rows:
+            return self.browse()
+        columns = ['session_id', 'sequence'] + SETTING_FIELDS
+        now = fields.Datetime.now()
+        ids = execute_values(self.env.cr, """
+            INSERT INTO training_session_mail (%s, create_uid, create_date,
+                   write_uid, write_date) VALUES %%s RETURNING id""" % (
+            ', '.join(columns)), [
+            tuple(None if row.get(name) is False else row.get(name)
+                  for name in columns) +
+            (self.env.uid, now, self.env.uid, now) for row in rows],
+            fetch=True)
+        return self.browse([row[0] for row in ids])
+
     @api.multi
     def _sync_schedules(self):
         """Bring the estimated sends in line with the dates: a send whose
         reference date moved is re-armed; one already sent for the same
-        date stays sent; those of vanished occurrences go."""
+        date stays sent; those of vanished occurrences go. The new sends
+        are inserted together."""
         Schedule = self.env['training.session.mail.schedule']
+        new = []
         for mail in self:
             if not mail.enabled:
                 # kept: they remember who got the mail already
@@ -107,11 +130,9 @@ class TrainingSessionMail(models.Model):
                     mail._delay_delta())
                 line = existing.pop(sequence, None)
                 if not line:
-                    Schedule.create({
-                        'mail_id': mail.id,
-                        'sequence_id': sequence and sequence.id,
-                        'reference_date': reference,
-                        'scheduled_date': scheduled})
+                    new.append((mail.id, mail.session_id.id,
+                                sequence and sequence.id or None,
+                                reference or None, scheduled or None))
                 elif line.reference_date != reference:
                     line.write({'reference_date': reference,
                                 'scheduled_date': scheduled,
@@ -120,6 +141,9 @@ class TrainingSessionMail(models.Model):
                     line.scheduled_date = scheduled
             for line in existing.values():
                 line.unlink()
+        Schedule._insert_sends(new)
+        if new:
+            self.invalidate_cache(['schedule_ids'], self.ids)
 
     # ------------------------------------------------- on registration
     @api.model

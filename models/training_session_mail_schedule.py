@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import threading
 
+from psycopg2.extras import execute_values
+
 from odoo import api, fields, models
 
 from .training_session_mail_sent import MAX_ATTEMPTS
@@ -46,6 +48,20 @@ class TrainingSessionMailSchedule(models.Model):
                 line.state = 'late'
             else:
                 line.state = 'planned'
+
+    @api.model
+    def _insert_sends(self, rows):
+        """New estimated sends, ``rows`` of (mail, session, sequence or
+        None, reference date, scheduled date), in one statement."""
+        if not rows:
+            return
+        now = fields.Datetime.now()
+        execute_values(self.env.cr, """
+            INSERT INTO training_session_mail_schedule (mail_id, session_id,
+                   sequence_id, reference_date, scheduled_date, create_uid,
+                   create_date, write_uid, write_date) VALUES %s""", [
+            row + (self.env.uid, now, self.env.uid, now) for row in rows])
+        self.invalidate_cache()
 
     # ------------------------------------------------------------ sending
     @api.model

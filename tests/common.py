@@ -17,6 +17,26 @@ from odoo.tests.common import (
 ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
+def run_jobs(env, rounds=100):
+    """Run the pending background jobs (queue_job) as its job runner
+    would, each as the user who queued it, until none is left; the jobs
+    they queue are run too. The job runner is not started in tests."""
+    from odoo.addons.queue_job.job import Job
+    Queue = env['queue.job'].sudo()
+    for _round in range(rounds):
+        records = Queue.search([('state', '=', 'pending')], order='id')
+        if not records:
+            return
+        for record in records:
+            job = Job.load(env, record.uuid)
+            job.set_started()
+            job.store()
+            job.perform()
+            job.set_done()
+            job.store()
+    raise AssertionError('jobs keep queueing jobs')
+
+
 def _closing_on_failure(set_up_class):
     """unittest does not call tearDownClass when setUpClass fails: the
     class's transaction would stay open, holding its locks, and the next

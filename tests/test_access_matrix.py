@@ -10,6 +10,7 @@ A model of the addon missing from EXPECTATIONS fails the suite: a new
 model needs its expectations, its ACLs and its rules. The wizards
 (transient models) are out of scope: they are skipped.
 """
+import base64
 import itertools
 
 import psycopg2
@@ -62,6 +63,8 @@ ENTITY = 'entity'
 CERTIFIED = 'certified'
 # trainer: their own qualifications
 QUALIFIED = 'qualified'
+# training user: the imports they started
+LAUNCHED = 'launched'
 
 # how each model reaches what its scope is about: the session, the
 # certification session, or the record itself ('')
@@ -184,6 +187,12 @@ EXPECTATIONS = {
     'training.certification.candidate': rights(
         admin=READ, trainer=('rw', CERTIFIED), delegate=('rwcu', DECLARED),
         cert_manager=('rwcu', ENTITY)),
+    # imports of partner sessions: each user's own, all for the managers;
+    # their state, results and lines are written by the import itself
+    'training.session.import': rights(user=('rwcu', LAUNCHED),
+                                      manager=FULL, admin=FULL),
+    'training.session.import.line': rights(user=('rwcu', LAUNCHED),
+                                           manager=FULL, admin=FULL),
     # certificates: generated and purged by the workflow (as superuser)
     'training.certificate': rights(
         admin=READ, trainer=('r', CERTIFIED), delegate=('r', DECLARED),
@@ -211,6 +220,9 @@ WRITE_VALUES = {
         'default': ('date_to', '2030-12-31')},
     'training.change.request.line': {
         'default': ('value_after', 'Access matrix')},
+    'training.session.import': {'default': ('filename', 'matrix.csv')},
+    'training.session.import.line': {
+        'default': ('message', 'Access matrix')},
 }
 
 INFO_VALUES = {'date': '2027-01-15', 'time_start': 9.0, 'time_end': 10.0,
@@ -244,6 +256,7 @@ class TestAccessMatrix(CertificationCase):
             'cert_manager': cls.manager_a, 'portal': cls.portal_user,
         }
         cls._build_training_fixture()
+        cls._build_import_fixture()
         cls._build_certification_fixture()
         cls._collect_records()
 
@@ -318,6 +331,21 @@ class TestAccessMatrix(CertificationCase):
                 'partner_id': Partner.create(
                     {'name': 'Request %s' % session.name}).id})
             cls._fixture_session_records(session)
+
+    @classmethod
+    def _build_import_fixture(cls):
+        """An import previewed by the training user, another by another
+        training user."""
+        Import = cls.env['training.session.import']
+        cls.imports = Import.browse()
+        for user in cls.user | cls.user2:
+            record = Import.sudo(user).create({
+                'data_file': base64.b64encode(
+                    b'external_ref;name;date_start;date_end\n'
+                    b'M-1;Matrix;01/03/2027;02/03/2027\n'),
+                'filename': 'matrix-%s.csv' % user.login})
+            record.action_preview()
+            cls.imports |= record.sudo()
 
     @classmethod
     def _fixture_session(cls, name, population, trainer, **vals):
@@ -434,6 +462,8 @@ class TestAccessMatrix(CertificationCase):
             'training.document.folder': cls.folder,
             'training.habilitation': env['training.habilitation'].search(
                 [('entity_id', 'in', (cls.entity_a | cls.entity_b).ids)]),
+            'training.session.import': cls.imports,
+            'training.session.import.line': cls.imports.mapped('line_ids'),
             'training.trainer.qualification':
                 env['training.trainer.qualification'].search([
                     ('trainer_id', 'in', (
@@ -493,6 +523,12 @@ class TestAccessMatrix(CertificationCase):
             'training.change.request.line': lambda: {
                 'request_id': template.request_id.id, 'name': 'Matrix new',
                 'value_before': '1', 'value_after': '2'},
+            'training.session.import': lambda: {
+                'data_file': base64.b64encode(b'external_ref;name\n'),
+                'filename': 'matrix.csv'},
+            'training.session.import.line': lambda: {
+                'import_id': template.import_id.id, 'status': 'valid',
+                'values_json': '{}'},
             'training.course': lambda: {'name': 'Matrix new'},
             'training.course.cost': lambda: {
                 'course_id': template.course_id.id,
@@ -576,6 +612,10 @@ class TestAccessMatrix(CertificationCase):
             return record.partner_id == partner
         if scope == QUALIFIED:
             return record.trainer_id == partner
+        if scope == LAUNCHED:
+            anchor = record.import_id if 'import_id' in record._fields \
+                else record
+            return anchor.user_id == user
         if model in CERTIFICATION_PATHS:
             anchor = record.mapped(CERTIFICATION_PATHS[model]) \
                 if CERTIFICATION_PATHS[model] else record

@@ -350,3 +350,80 @@ class TestChangeRequest(TrainingCase):
             self.assertIn(missing, str(caught.exception))
         self.assertFalse(self.Request.search(
             [('component_id', '=', self.component.id)]))
+
+    def test_validated_sessions_get_the_catalogue_course_and_are_published(
+            self):
+        """Manual 002: once validated, the sessions "sont alors transmis
+        via le flux à destination du CARIF": a validated request gives its
+        session the catalogue course of its component, else of the
+        component's action, and publishes it."""
+        Course = self.env['training.course']
+        organisation = self.Partner.create(
+            {'name': 'Organisme Projet Pro', 'is_company': True})
+        course = Course.create({'name': 'Construire son projet',
+                                'organisation_id': organisation.id})
+        own_course = Course.create({'name': 'Projet pro, Agde'})
+        action = self.component.action_id
+        action.sudo(self.manager).course_id = course
+        request = self._new_session_request()
+        request.sudo(self.manager).action_validate()
+        session = request.session_id
+        self.assertEqual(
+            (session.course_id, session.publication_state,
+             session.organisation_id),
+            (course, 'published', organisation))
+        # a component's own course comes first
+        other = self.env['training.action.component'].sudo(
+            self.manager).create({
+                'action_id': action.id, 'number': '02', 'name': 'Agde',
+                'date_start': '2022-09-01', 'date_end': '2024-06-30',
+                'course_id': own_course.id})
+        request = self._new_session_request(component_id=other.id)
+        request.sudo(self.manager).action_validate()
+        self.assertEqual(
+            (request.session_id.course_id,
+             request.session_id.publication_state),
+            (own_course, 'published'))
+        # an existing draft of the component, without a course, gets it;
+        # one with its own course keeps it
+        draft = self._create_session(component_id=self.component.id)
+        chosen = self._create_session(component_id=self.component.id,
+                                      course_id=own_course.id)
+        for existing, number in ((draft, '02'), (chosen, '03')):
+            request = self._new_session_request(
+                session_id=existing.id, session_number=number, info_ids=[])
+            request.sudo(self.manager).action_validate()
+            self.assertEqual(
+                (existing.publication_state, existing.is_validated),
+                ('published', True))
+        self.assertEqual((draft.course_id, chosen.course_id),
+                         (course, own_course))
+        # a request that cancels a draft does not publish it
+        cancelled = self._create_session(component_id=self.component.id)
+        request = self._new_session_request(
+            session_id=cancelled.id, session_number='04', seats=0,
+            info_ids=[])
+        request.sudo(self.manager).action_validate()
+        self.assertEqual(
+            (cancelled.state, cancelled.publication_state),
+            ('cancelled', 'draft'))
+
+    def test_a_course_set_later_reaches_the_validated_sessions(self):
+        """A session validated before its action had a catalogue course
+        gets it as soon as it is set (the feed asks for it)."""
+        request = self._new_session_request()
+        request.sudo(self.manager).action_validate()
+        session = request.session_id
+        self.assertEqual(
+            (session.course_id, session.publication_state),
+            (self.env['training.course'], 'published'))
+        course = self.env['training.course'].create(
+            {'name': 'Construire son projet'})
+        self.component.sudo(self.manager).course_id = course
+        self.assertEqual(session.course_id, course)
+        # not a session the funder has not validated
+        draft = self._create_session(component_id=self.component.id)
+        self.component.action_id.sudo(self.manager).course_id = \
+            self.env['training.course'].create({'name': 'Autre'})
+        self.assertFalse(draft.course_id)
+        self.assertEqual(session.course_id, course)

@@ -10,7 +10,7 @@ SAME_IN_FRENCH = {
     'Cycle 1', 'Cycle 2', 'Description', 'E-learning', 'ID', 'Participants',
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings', 'ir.attachment', 'AGEFIPH', 'OPACIF',
-    'SIRET', 'res.authentication.attempt',
+    'SIRET', 'res.authentication.attempt', 'Import', 'Imports',
     'Formacode', 'Contact', 'France Travail (Pôle emploi)', 'Absent',
     '06 12 34 56 78', 'Documents', 'Convocation', 'E-mail', 'Site',
     'Invitation', 'Habilitation', 'Habilitations', 'Identification', 'PDF',

@@ -1,13 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import json
+import os
 import re
 from contextlib import contextmanager
 from unittest import mock
 
 from odoo.exceptions import UserError
 
-from ..wizards import training_session_import_wizard as import_wizard
-from .common import TrainingCase
+from ..models import training_session_import as import_wizard
+from .common import TrainingCase, run_jobs
+
+DATA = os.path.join(os.path.dirname(__file__), 'data')
 
 CSV = """external_ref;name;course_code;year;date_start;date_end;capacity_max;\
 organisation;place
@@ -24,7 +28,7 @@ P-006;Bureautique;;;01/12/2027;03/12/2027;8;;
 class ImportCase(TrainingCase):
 
     def _wizard(self, text=CSV):
-        return self.env['training.session.import.wizard'].sudo(
+        return self.env['training.session.import'].sudo(
             self.user).create({
                 'data_file': base64.b64encode(text.encode('utf-8')),
                 'filename': 'sessions.csv'})
@@ -137,7 +141,7 @@ class TestImport(ImportCase):
             {'mode': 'import'})
         action = wizard.action_continue()
         self.assertEqual(action['res_model'],
-                         'training.session.import.wizard')
+                         'training.session.import')
 
 
 LHEO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -345,6 +349,11 @@ class TestImportLimits(ImportCase):
             '02/03/2027;;;\n\n\n'
         wizard = self._wizard(text)
         wizard.action_preview()
+        # more than a few hundred sessions: previewed by a job
+        self.assertEqual(wizard.state, 'previewing')
+        self.assertFalse(wizard.line_ids)
+        run_jobs(self.env)
+        self.assertEqual(wizard.state, 'preview')
         self.assertEqual(len(wizard.line_ids), 5000)
         self.assertEqual(wizard.line_ids[-1].status, 'error')
         self.assertIn('P-L0000', wizard.line_ids[-1].message)
@@ -413,3 +422,325 @@ class TestImportLimits(ImportCase):
         self.assertEqual(len(sessions.mapped('course_id')), 1)
         self.assertEqual(re.findall(r'\d+', wizard.summary),
                          ['4', '0', '5'])
+
+
+LHEO_22 = """<?xml version="1.0" encoding="UTF-8"?>
+<lheo xmlns="http://www.lheo.org/2.2">
+  <offres>
+    <formation numero="F-22">
+      <intitule-formation>Agent de restauration</intitule-formation>
+      <organisme-formation-responsable>
+        <SIRET-organisme-formation><SIRET>{siret}</SIRET>
+        </SIRET-organisme-formation>
+        <nom-organisme>AFPA Centre-Val de Loire</nom-organisme>
+        <raison-sociale>-</raison-sociale>
+      </organisme-formation-responsable>
+      <action numero="A-22">
+        <lieu-de-formation>
+          <coordonnees><nom>AFPA de Veigné</nom>
+            <adresse><ligne>Le Passoir</ligne>
+              <codepostal>{zip}</codepostal><ville>Veigné</ville></adresse>
+          </coordonnees>
+        </lieu-de-formation>
+        <session numero="{ref}">
+          <periode><debut>20270301</debut><fin>20270630</fin></periode>
+          {recruitment}
+        </session>
+      </action>
+    </formation>
+  </offres>
+</lheo>
+"""
+SIRET = '44306184100047'
+
+
+class TestImportPartners(ImportCase):
+    """Places and organisations of an offer are named as the offer names
+    them and matched by SIRET and postal code (issue 15, item 6)."""
+
+    def _import(self, ref, siret=SIRET, zip_code='37250', recruitment=''):
+        wizard = self._wizard(LHEO_22.format(
+            ref=ref, siret=siret, zip=zip_code, recruitment=recruitment))
+        wizard.action_preview()
+        wizard.action_import()
+        return self.Session.search([('external_ref', '=', ref)])
+
+    def test_lheo_22_place_is_named_by_its_coordinates(self):
+        session = self._import('P-PL-1')
+        self.assertEqual(
+            (session.place_id.name, session.place_id.street,
+             session.place_id.zip, session.place_id.city),
+            ('AFPA de Veigné', 'Le Passoir', '37250', 'Veigné'))
+        # raison-sociale "-": the organisation's name, with its SIRET
+        self.assertEqual(
+            (session.organisation_id.name, session.organisation_id.siret),
+            ('AFPA Centre-Val de Loire', SIRET))
+
+    def test_onisep_sample_place_and_organisation(self):
+        with open(os.path.join(DATA, 'onisep-bts-nrc-lheo-2.2.xml'),
+                  'rb') as sample:
+            text = sample.read().decode('utf-8')
+        session = self.Session.browse()
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        wizard.action_import()
+        session = wizard.session_ids
+        self.assertEqual(
+            (session.place_id.name, session.place_id.street,
+             session.place_id.zip),
+            ('Lycée Kerneuzec', 'Kerneuzec', '29391'))
+        self.assertEqual(
+            (session.organisation_id.name, session.organisation_id.siret),
+            ('Lycée Kerneuzec', '19290076900014'))
+
+    def test_organisation_matched_by_siret_then_by_name(self):
+        known = self.Partner.create({
+            'name': 'AFPA Tours (ancien nom)', 'siret': SIRET,
+            'is_company': True})
+        self.assertEqual(self._import('P-PL-2').organisation_id, known)
+        # same name, another SIRET: another establishment
+        other = self._import('P-PL-3', siret='73282932000074')
+        self.assertNotEqual(other.organisation_id, known)
+        self.assertEqual(other.organisation_id.siret, '73282932000074')
+        # an unknown SIRET takes the partner of that name without one
+        plain = self.Partner.create({'name': 'AFPA Centre-Val de Loire',
+                                     'is_company': True})
+        self.assertEqual(
+            self._import('P-PL-4', siret='35600000000048').organisation_id,
+            plain)
+
+    def test_place_matched_by_name_and_postal_code(self):
+        first = self._import('P-PL-5').place_id
+        self.assertEqual(self._import('P-PL-6').place_id, first)
+        elsewhere = self._import('P-PL-7', zip_code='37000').place_id
+        self.assertNotEqual(elsewhere, first)
+        self.assertEqual((elsewhere.name, elsewhere.zip),
+                         ('AFPA de Veigné', '37000'))
+
+    def test_invalid_siret_is_rejected_in_the_preview(self):
+        wizard = self._wizard(LHEO_22.format(
+            ref='P-PL-8', siret='82416004700016', zip='37250',
+            recruitment=''))
+        wizard.action_preview()
+        self.assertEqual(wizard.line_ids.status, 'error')
+        self.assertIn('82416004700016', wizard.line_ids.message)
+
+
+INFO_WITHOUT_ADDRESS = (
+    '<recrutement><modalite-recrutement>9</modalite-recrutement>'
+    '<nb-places>12</nb-places><periode><debut>20270210</debut>'
+    '<fin>20270210</fin></periode><heure-debut>09:00</heure-debut>'
+    '<heure-fin>11:00</heure-fin></recrutement>')
+
+
+class TestImportLineErrors(ImportCase):
+    """A line is checked in the preview as the import checks it; any error
+    of a line, the database's included, stays on that line and the valid
+    lines are imported (issue 15, items 7 and 11)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestImportLineErrors, cls).setUpClass()
+        cls.env['training.course'].create(
+            {'name': 'Manager une équipe', 'code': 'IMP-MGT'})
+
+    def test_information_session_without_address(self):
+        text = LHEO_22.format(ref='P-ER-1', siret=SIRET, zip='37250',
+                              recruitment=INFO_WITHOUT_ADDRESS)
+        text = text.replace('</action>', '</action>'.join([
+            '', '<action numero="A-23"><session numero="P-ER-2"><periode>'
+            '<debut>20270301</debut><fin>20270630</fin></periode>'
+            '</session>', '']), 1)
+        wizard = self._wizard(text)
+        wizard.action_preview()
+        lines = {line.external_ref: line for line in wizard.line_ids}
+        self.assertEqual(lines['P-ER-1'].status, 'error')
+        self.assertIn('10/02/2027', lines['P-ER-1'].message)
+        info = self.env['training.info.session']
+        for name in ('street_name', 'zip', 'city'):
+            self.assertIn(info._fields[name].get_description(
+                wizard.env)['string'], lines['P-ER-1'].message)
+        self.assertEqual(lines['P-ER-2'].status, 'valid')
+        wizard.action_import()
+        self.assertEqual(wizard.session_ids.mapped('external_ref'),
+                         ['P-ER-2'])
+        self.assertEqual(wizard.state, 'done')
+
+    def test_database_error_stays_on_its_line(self):
+        wizard = self._wizard()
+        wizard.action_preview()
+        create = type(wizard)._create_session
+
+        def create_or_fail(model, values, partners, user):
+            if values['external_ref'] == 'P-001':
+                # what a constraint of the database does
+                model.env.cr.execute(
+                    "INSERT INTO training_session (id) VALUES (NULL)")
+            return create(model, values, partners, user)
+
+        with mock.patch.object(type(wizard), '_create_session',
+                               create_or_fail):
+            wizard.action_import()
+        lines = {line.external_ref: line for line in wizard.line_ids}
+        self.assertEqual(lines['P-001'].status, 'error')
+        self.assertIn('null', lines['P-001'].message.lower())
+        self.assertEqual(lines['P-006'].status, 'imported')
+        self.assertEqual(self._sessions().mapped('external_ref'),
+                         ['P-006'])
+        self.assertEqual((wizard.imported_count, wizard.rejected_count),
+                         (1, 5))
+        self.assertEqual(re.findall(r'\d+', wizard.summary), ['1', '0', '5'])
+
+    def test_values_are_stored_as_json(self):
+        wizard = self._wizard(LHEO_22.format(
+            ref='P-JS-1', siret=SIRET, zip='37250', recruitment=''))
+        wizard.action_preview()
+        values = json.loads(wizard.line_ids.values_json)
+        self.assertEqual(
+            (values['external_ref'], values['date_start'], values['place'],
+             values['place_zip'], values['organisation_siret']),
+            ('P-JS-1', '2027-03-01', 'AFPA de Veigné', '37250', SIRET))
+
+    def test_clients_never_write_the_results(self):
+        wizard = self._wizard()
+        wizard.action_preview()
+        rejected = wizard.line_ids.filtered(
+            lambda line: line.status == 'error')[:1]
+        for attempt in (
+                lambda: rejected.write({'status': 'valid'}),
+                lambda: rejected.unlink(),
+                lambda: wizard.write({'state': 'upload'}),
+                lambda: wizard.write({'imported_count': 99}),
+                lambda: wizard.with_context(
+                    training_session_import=True).write({'state': 'done'}),
+                lambda: self.env['training.session.import.line'].sudo(
+                    self.user).create({'import_id': wizard.id,
+                                       'status': 'valid',
+                                       'values_json': '{}'})):
+            with self.assertRaises(UserError):
+                attempt()
+        self.assertEqual(rejected.status, 'error')
+        self.assertEqual(wizard.state, 'preview')
+
+    def test_imports_are_each_users_own(self):
+        wizard = self._wizard()
+        wizard.action_preview()
+        Import = self.env['training.session.import']
+        self.assertFalse(Import.sudo(self.user2).search(
+            [('id', '=', wizard.id)]))
+        self.assertFalse(self.env['training.session.import.line'].sudo(
+            self.user2).search([('import_id', '=', wizard.id)]))
+        self.assertEqual(Import.sudo(self.manager).search(
+            [('id', '=', wizard.id)]), wizard)
+
+
+class TestImportJobs(ImportCase):
+    """A file of more than a few hundred sessions is previewed and
+    imported by background jobs, a batch per job, as the user who started
+    it, with its progress and result kept on the import (issue 15, item
+    10)."""
+
+    def setUp(self):
+        super(TestImportJobs, self).setUp()
+        self.env['ir.config_parameter'].sudo().set_param(
+            'training_session.import_job_lines', '3')
+
+    def _jobs(self, wizard):
+        return self.env['queue.job'].sudo().search(
+            [('model_name', '=', 'training.session.import'),
+             ('record_ids', 'like', str(wizard.id))], order='id')
+
+    def test_large_file_by_jobs(self):
+        # a client asking for no background job is not heard
+        wizard = self._wizard().with_context(test_queue_job_no_delay=True)
+        wizard.action_preview()
+        self.assertEqual((wizard.state, wizard.line_count), ('previewing', 6))
+        jobs = self._jobs(wizard)
+        self.assertEqual(len(jobs), 1)
+        self.assertEqual(jobs.user_id, self.user)
+        # asking twice queues nothing more
+        with self.assertRaises(UserError):
+            wizard.action_preview()
+        run_jobs(self.env)
+        self.assertEqual(wizard.state, 'preview')
+        self.assertEqual(len(wizard.line_ids), 6)
+        # 2 valid lines is under 3: imported at once
+        wizard.action_import()
+        self.assertEqual(wizard.state, 'done')
+
+    def test_import_by_batches_of_jobs_with_progress(self):
+        text = CSV + ''.join(
+            'P-0%02d;Ligne %d;;2027;01/03/2027;02/03/2027;;;\n' % (
+                index, index) for index in range(10, 16))
+        with mock.patch.object(import_wizard, 'BATCH_SIZE', 3):
+            wizard = self._wizard(text)
+            wizard.action_preview()
+            run_jobs(self.env)
+            self.assertEqual(wizard.state, 'preview')
+            wizard.action_import()
+            self.assertEqual(wizard.state, 'importing')
+            self.assertEqual(wizard.progress, 0.0)
+            self.assertEqual(len(self._jobs(wizard)), 2)
+            first = self._jobs(wizard)[-1]
+            # the first batch: its progress is shown
+            from odoo.addons.queue_job.job import Job
+            job = Job.load(self.env, first.uuid)
+            job.perform()
+            wizard.invalidate_cache()
+            self.assertEqual((wizard.state, wizard.imported_count),
+                             ('importing', 3))
+            # 3 of the 7 valid lines (P-001's course is not created here)
+            self.assertAlmostEqual(wizard.progress, 300.0 / 7)
+            # the same job run again imports nothing twice
+            job.perform()
+            job.set_done()
+            job.store()
+            run_jobs(self.env)
+        wizard.invalidate_cache()
+        self.assertEqual(wizard.state, 'done')
+        self.assertEqual(
+            (wizard.imported_count, wizard.existing_count,
+             wizard.rejected_count), (7, 0, 5))
+        self.assertEqual(len(self._sessions()), 1)
+        self.assertEqual(len(self.Session.search(
+            [('external_ref', 'like', 'P-01')])), 6)
+        self.assertEqual(re.findall(r'\d+', wizard.summary), ['7', '0', '5'])
+        self.assertEqual(len(wizard.session_ids), 7)
+        # the user who started it is the one who imported
+        self.assertEqual(set(wizard.session_ids.mapped('create_uid')),
+                         {self.user})
+
+
+class TestImportRules(ImportCase):
+    """The sessions an import creates are those the user may create: a
+    course that puts them in another population's sessions is refused on
+    its line, the others are imported (issue 15, item 10)."""
+
+    def test_line_outside_the_users_populations_is_refused(self):
+        population = self.env['training.population'].create(
+            {'name': 'Autre direction',
+             'user_ids': [(6, 0, self.user2.ids)]})
+        self.env['training.course'].create(
+            {'name': 'Réservée', 'code': 'IMP-POP',
+             'population_ids': [(6, 0, population.ids)]})
+        wizard = self._wizard(CSV.replace('IMP-MGT', 'IMP-POP'))
+        wizard.action_preview()
+        wizard.action_import()
+        lines = {line.external_ref: line for line in wizard.line_ids}
+        self.assertEqual(lines['P-001'].status, 'error')
+        self.assertTrue(lines['P-001'].message)
+        self.assertEqual(lines['P-006'].status, 'imported')
+        self.assertEqual(self.Session.sudo().search(
+            [('external_ref', 'like', 'P-00')]).mapped('external_ref'),
+            ['P-006'])
+        self.assertEqual(wizard.session_ids.mapped('external_ref'),
+                         ['P-006'])
+        # the author and responsible of what was imported is the user
+        session = wizard.session_ids
+        self.assertEqual((session.create_uid, session.user_id),
+                         (self.user, self.user))
+        self.assertEqual(len(session.mail_ids),
+                         len(self.env['training.mail.default'].search(
+                             [('course_id', '=', False),
+                              ('company_id', '=', session.company_id.id)])))
+        self.assertTrue(session.mail_ids.mapped('schedule_ids'))

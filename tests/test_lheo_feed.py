@@ -2,15 +2,18 @@
 import base64
 import hashlib
 import os
+import shutil
 import tempfile
 from unittest import mock
 
 from lxml import etree
 
 from odoo.exceptions import ValidationError
+from odoo.tools import mute_logger
 
 from ..models.private_context import CHANGE_REQUEST_KEY, with_private
-from ..models.training_lheo_feed import FEED_FILENAME, LHEO_NS, XSD_PATH
+from ..models.lheo import LHEO_NS, XSD_PATH
+from ..models.training_lheo_feed import FEED_FILENAME
 from .common import TrainingCase
 
 # sha256 of the official LHEO 2.3 schema (lheo.gouv.fr/2.3/lheo.xsd)
@@ -44,6 +47,7 @@ class LheoCase(TrainingCase):
             'action_id': action.id, 'number': '01', 'code': 'FORP',
             'name': 'Formation Projet Pro', 'date_start': '2022-09-01',
             'date_end': '2024-06-30'})
+        cls.action = action
         cls.course = cls.env['training.course'].create({
             'name': 'Construire son projet professionnel', 'code': 'FORP',
             'objectives': 'Définir un projet professionnel réaliste.',
@@ -78,6 +82,28 @@ class LheoCase(TrainingCase):
 
     def _text(self, node, path):
         return [found.text for found in node.iterfind(path, NS)]
+
+    def _numbers(self, data):
+        """The numbers of the sessions of a feed."""
+        return [session.get('numero') for session in etree.fromstring(
+            data).iterfind('l:offres/l:formation/l:action/l:session', NS)]
+
+    def _validated_by_request(self, **vals):
+        """A new session of the component, requested by a user and
+        validated by an Operational Manager (manual 002)."""
+        values = {'component_id': self.component.id, 'session_number': '02',
+                  'date_start': '2023-01-02', 'date_end': '2023-03-31',
+                  'place_id': self.place.id, 'seats': 8}
+        values.update(vals)
+        request = self.env['training.change.request'].sudo(
+            self.user).create(values)
+        request.sudo(self.manager).action_validate()
+        return self.Session.browse(request.session_id.id)
+
+    def _only(self, sessions):
+        """Patch the feed's selection to ``sessions``."""
+        return mock.patch.object(type(self.Feed), 'feed_sessions',
+                                 lambda feed, company: sessions)
 
 
 class TestLheoExport(LheoCase):
@@ -203,25 +229,98 @@ class TestLheoExport(LheoCase):
                              'l:recrutement/l:adresse/l:ligne'),
             ['19 boulevard Vivier-Merle', 'Tour Part-Dieu, 3e étage'])
 
-    def test_missing_data_listed_per_session_instead_of_a_file(self):
+    def test_missing_data_listed_per_session_the_others_exported(self):
+        """Issue 15: a session that lacks data is left out and listed with
+        what it lacks; the complete ones are exported all the same."""
         self.centre.write({'siret': False, 'training_activity_number': False})
         self.place.zip = False
         self.course.objectives = False
-        data, problems = self.Feed.render(
-            self.Feed.feed_sessions(self.company))
-        self.assertIsNone(data)
+        sessions = self.Feed.feed_sessions(self.company)
+        data, problems = self.Feed.render(sessions)
+        self.assertEqual(list(problems), [self.session])
         messages = problems[self.session]
         self.assertEqual(len(messages), 4, messages)
-        self.assertTrue(any('SIRET' in message for message in messages))
+        # the responsible organisation, named as the action's holder
+        self.assertTrue(any('SIRET' in message and self.centre.name in message
+                            and self.action.number in message
+                            for message in messages), messages)
         self.assertTrue(any(self.place.name in message
                             for message in messages))
+        self.schema.assertValid(etree.fromstring(data))
+        self.assertEqual(sorted(self._numbers(data)), sorted(
+            session.external_ref or session.code
+            for session in sessions - self.session))
+        # the manual export: the file of the others, and the list
         wizard = self.env['training.lheo.export.wizard'].sudo(
             self.manager).create({})
         wizard.action_export()
-        self.assertEqual(wizard.state, 'blocked')
-        self.assertFalse(wizard.data_file)
+        self.assertEqual(
+            (wizard.state, wizard.session_count, wizard.left_out_count),
+            ('done', len(sessions) - 1, 1))
+        self.assertEqual(self._numbers(base64.b64decode(wizard.data_file)),
+                         self._numbers(data))
         self.assertIn(self.session.code, wizard.problems)
         self.assertIn('SIRET', wizard.problems)
+        # no session complete: no file, only the list
+        with self._only(self.session):
+            wizard.action_export()
+        self.assertEqual(
+            (wizard.state, wizard.session_count, wizard.left_out_count),
+            ('blocked', 0, 1))
+        self.assertFalse(wizard.data_file)
+        self.assertIn(self.session.code, wizard.problems)
+
+    def test_a_session_the_schema_refuses_is_left_out(self):
+        """Should a check miss something, the schema still finds the
+        session it refuses: left out and listed, the others written."""
+        self.place.zip = False
+        with mock.patch.object(type(self.Feed), '_address_problems',
+                               lambda feed, partner, label: []):
+            data, problems = self.Feed.render(
+                self.Feed.feed_sessions(self.company))
+        self.assertEqual(list(problems), [self.session])
+        self.assertIn('codepostal', problems[self.session][0])
+        self.schema.assertValid(etree.fromstring(data))
+        self.assertNotIn(self.session.code, self._numbers(data))
+        self.assertTrue(self._numbers(data))
+
+    def test_a_session_validated_by_a_request_is_in_the_next_feed(self):
+        """Manual 002: once validated, "les éléments sont alors transmis
+        via le flux à destination du CARIF": the session of a validated
+        request takes the action's catalogue course, is published and
+        complete, with no hand-made step."""
+        self.action.sudo(self.manager).course_id = self.course
+        session = self._validated_by_request()
+        self.assertEqual((session.course_id, session.publication_state),
+                         (self.course, 'published'))
+        self.assertIn(session, self.Feed.feed_sessions(self.company))
+        self.assertFalse(self.Feed.check_sessions(session))
+        root = self._feed()
+        self.schema.assertValid(root)
+        action = [node for node in root.iterfind(
+            'l:offres/l:formation/l:action', NS)
+            if node.get('numero') == session.code]
+        self.assertEqual(len(action), 1)
+        self.assertEqual(
+            self._text(action[0], 'l:organisme-financeur/'
+                                  'l:nb-places-financees'), ['8'])
+        self.assertEqual(self._text(action[0], 'l:session/l:periode/l:debut'),
+                         ['20230102'])
+
+    def test_without_a_course_the_list_says_where_to_set_it(self):
+        """A validated session without a course is listed with the action
+        and the component whose catalogue course to set; once set, it is
+        complete."""
+        session = self._validated_by_request()
+        self.assertEqual(session.publication_state, 'published')
+        messages = self.Feed.check_sessions(session)[session]
+        self.assertTrue(any(
+            self.action.display_name in message and
+            self.component.display_name in message
+            for message in messages), messages)
+        self.component.sudo(self.manager).course_id = self.course
+        self.assertEqual(session.course_id, self.course)
+        self.assertFalse(self.Feed.check_sessions(session))
 
     def test_download_from_the_wizard(self):
         wizard = self.env['training.lheo.export.wizard'].sudo(
@@ -235,24 +334,83 @@ class TestLheoExport(LheoCase):
         self.schema.assertValid(root)
 
     def test_scheduled_action_writes_the_feed_to_the_folder(self):
+        """Issue 15: the nightly feed holds the complete sessions; the
+        others are listed in the company's feed status (session, what is
+        missing), so the catalogue stays fresh."""
         folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
         path = os.path.join(folder, FEED_FILENAME)
         self.company.lheo_feed_folder = folder
+        count = len(self.Feed.feed_sessions(self.company))
+        # no commit of its own: the scheduler commits the run
         with mock.patch.object(type(self.env.cr), 'commit') as commit:
             self.Feed._cron_write_feeds()
-        self.assertTrue(commit.called)
-        with open(path, 'rb') as feed:
-            written = feed.read()
-        self.schema.assertValid(etree.fromstring(written))
-        self.assertIn(path, self.company.lheo_feed_status)
-        # data now missing: the previous file stays, the reason is recorded
-        self.place.zip = False
-        with mock.patch.object(type(self.env.cr), 'commit'):
+            self.assertFalse(commit.called)
+            with open(path, 'rb') as feed:
+                written = feed.read()
+            self.schema.assertValid(etree.fromstring(written))
+            self.assertEqual(len(self._numbers(written)), count)
+            status = self.company.lheo_feed_status
+            self.assertIn(path, status)
+            self.assertIn(str(count), status)
+            # data now missing: the others are written, this one listed
+            self.place.zip = False
             self.Feed._cron_write_feeds()
+            with open(path, 'rb') as feed:
+                written = feed.read()
+            self.schema.assertValid(etree.fromstring(written))
+            self.assertEqual(len(self._numbers(written)), count - 1)
+            self.assertNotIn(self.session.code, self._numbers(written))
+            status = self.company.lheo_feed_status
+            for text in (path, '%d ' % (count - 1), self.session.code,
+                         self.session.name, self.place.name):
+                self.assertIn(text, status)
+            # no session complete: the previous file stays, and why
+            with self._only(self.session):
+                self.Feed._cron_write_feeds()
+            self.assertFalse(commit.called)
         with open(path, 'rb') as feed:
             self.assertEqual(feed.read(), written)
-        self.assertIn(self.session.code, self.company.lheo_feed_status)
-        self.assertIn(self.place.name, self.company.lheo_feed_status)
+        status = self.company.lheo_feed_status
+        self.assertNotIn(path, status)
+        self.assertIn(self.session.code, status)
+        self.assertIn(self.place.name, status)
+
+    def test_one_company_failing_leaves_nothing_behind(self):
+        """Each company's feed runs in its own savepoint: a database error
+        in one undoes its changes only, and the others are still written
+        and recorded, without a commit of its own."""
+        folders = [tempfile.mkdtemp(), tempfile.mkdtemp()]
+        for folder in folders:
+            self.addCleanup(shutil.rmtree, folder)
+        self.company.lheo_feed_folder = folders[0]
+        # run after the failing one (companies by sequence)
+        other = self.env['res.company'].create(
+            {'name': 'Organisme LHEO Bis', 'lheo_feed_folder': folders[1],
+             'sequence': self.company.sequence + 1})
+        hours = self.company.training_hours_per_day
+        write_feed = type(self.Feed)._write_feed
+
+        def failing(feed, company):
+            if company == self.company:
+                company.training_hours_per_day = hours + 1
+                feed.env.cr.execute('SELECT 1 / 0')
+            return write_feed(feed, company)
+        with mock.patch.object(type(self.Feed), '_write_feed', failing), \
+                mock.patch.object(type(self.env.cr), 'commit') as commit, \
+                mute_logger('odoo.sql_db', 'odoo.addons.training_session.'
+                            'models.training_lheo_feed'):
+            self.Feed._cron_write_feeds()
+        self.assertFalse(commit.called)
+        self.company.invalidate_cache()
+        self.assertEqual(self.company.training_hours_per_day, hours)
+        self.assertTrue(self.company.lheo_feed_date)
+        self.assertNotIn(folders[0], self.company.lheo_feed_status)
+        self.assertFalse(os.listdir(folders[0]))
+        # the other company still ran: no session, nothing written
+        self.assertTrue(other.lheo_feed_date)
+        self.assertTrue(other.lheo_feed_status)
+        self.assertFalse(os.listdir(folders[1]))
 
     def test_siret_and_activity_number_are_checked(self):
         with self.assertRaises(ValidationError), self.cr.savepoint():
@@ -269,7 +427,7 @@ class TestLheoRoundTrip(LheoCase):
     """The import reads back what the export writes, and the samples."""
 
     def _preview(self, raw):
-        wizard = self.env['training.session.import.wizard'].create({
+        wizard = self.env['training.session.import'].create({
             'data_file': base64.b64encode(raw), 'filename': 'offre.xml'})
         wizard.action_preview()
         return wizard

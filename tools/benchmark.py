@@ -17,7 +17,8 @@ sequences and 20 participants whose every send is due
 (``--only scheduler --scheduler S`` for that one alone). Last, the
 calendar invitations of a session of 100 trainees and four sequences:
 registered at once, a slot moved, the session cancelled
-(``--only invitations``).
+(``--only invitations``). ``--only import --feed N``: the LHEO import of
+N sessions alone.
 """
 import argparse
 import base64
@@ -127,11 +128,44 @@ def bench_feed(env, count):
     assert not problems, problems
     print('  (%.1f MB)' % (len(data) / 1e6))
     data = data.replace(b'numero="2031-', b'numero="BACK-2031-')
-    wizard = env['training.session.import.wizard'].create({
+    bench_import(env, data)
+
+
+def bench_import(env, data):
+    """Preview then import an LHEO file: the click (which queues a
+    background job above a few hundred sessions), then the jobs, run here
+    as the job runner would."""
+    user = env.ref('training_session.user_training_user_demo')
+    wizard = env['training.session.import'].sudo(user).create({
         'data_file': base64.b64encode(data), 'filename': 'feed.xml'})
-    measure(env, 'LHEO: import preview', wizard.action_preview)
-    measure(env, 'LHEO: import', wizard.action_import)
+    measure(env, 'LHEO: import preview, the click', wizard.action_preview)
+    measure(env, 'LHEO: import preview, its job', lambda: run_jobs(env))
+    measure(env, 'LHEO: import, the click', wizard.action_import)
+    count = len(wizard.line_ids.filtered(lambda line: line.status ==
+                                         'valid'))
+    measure(env, 'LHEO: import, its jobs (%d sessions)' % count,
+            lambda: run_jobs(env))
     print('  (%s)' % wizard.summary)
+
+
+def run_jobs(env):
+    """Run the queued jobs (and those they queue) as the tests do."""
+    # imported here: the addons path is known once Odoo is configured
+    from odoo.addons.training_session.tests.common import run_jobs as run
+    run(env)
+
+
+def bench_import_only(env, count):
+    """Import an LHEO offer of ``count`` sessions made by the feed."""
+    start = time.time()
+    populate_feed(env, count)
+    print('created %d feed sessions in %.1f s' % (count, time.time() - start))
+    Feed = env['training.lheo.feed']
+    sessions = Feed.feed_sessions(env.user.company_id)
+    data, problems = Feed.render(sessions)
+    assert not problems, problems
+    print('  (%.1f MB)' % (len(data) / 1e6))
+    bench_import(env, data.replace(b'numero="2031-', b'numero="BACK-2031-'))
 
 
 def bench_registrations(env, count, slots=20):
@@ -248,7 +282,8 @@ def main():
     parser.add_argument('--trainees', type=int, default=500)
     parser.add_argument('--scheduler', type=int, default=1000,
                         help='sessions of the mail scheduler run')
-    parser.add_argument('--only', choices=['scheduler', 'invitations'],
+    parser.add_argument('--only',
+                        choices=['scheduler', 'invitations', 'import'],
                         help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
@@ -267,6 +302,9 @@ def main():
             return
         if args.only == 'invitations':
             bench_invitations(env)
+            return
+        if args.only == 'import':
+            bench_import_only(env, args.feed)
             return
         start = time.time()
         populate(env, args.sessions)

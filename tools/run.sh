@@ -47,4 +47,8 @@ cat <<MSG
   \`make stop\` stops PostgreSQL afterwards.
 
 MSG
-exec "$ROOT/bin/odoo" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT"
+# queue_job as a server-wide module: its job runner starts with the server
+# and runs the background jobs (large imports) through this server's HTTP
+# port (README "Background jobs").
+exec "$ROOT/bin/odoo" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" \
+    --load=base,web,queue_job

@@ -1,6 +1,4 @@
 from . import training_session_create_wizard
-from . import training_session_import_line
-from . import training_session_import_wizard
 from . import training_lheo_export_wizard
 from . import training_registration_wizard
 from . import training_participant_export

@@ -6,8 +6,9 @@ from odoo.tools import html_escape
 
 
 class TrainingLheoExportWizard(models.TransientModel):
-    """Download the current LHEO feed of the company, or the list of what to
-    fill, session by session, when the feed cannot be produced."""
+    """Download the current LHEO feed of the company: the file of its
+    complete sessions, and the list of the sessions left out with what to
+    fill, session by session (only the list when none is complete)."""
     _name = 'training.lheo.export.wizard'
     _description = 'Export the LHEO catalogue feed'
 
@@ -19,6 +20,8 @@ class TrainingLheoExportWizard(models.TransientModel):
         default='draft')
     session_count = fields.Integer(string='Sessions in the feed',
                                    readonly=True)
+    left_out_count = fields.Integer(string='Sessions left out',
+                                    readonly=True)
     data_file = fields.Binary(string='Feed', readonly=True, attachment=False)
     filename = fields.Char(readonly=True)
     problems = fields.Html(string='What to fill', readonly=True,
@@ -30,12 +33,13 @@ class TrainingLheoExportWizard(models.TransientModel):
         Feed = self.env['training.lheo.feed']
         sessions = Feed.feed_sessions(self.company_id)
         data, problems = Feed.render(sessions)
-        values = {'session_count': len(sessions)}
-        if problems:
-            values.update(state='blocked', data_file=False,
-                          problems=self._problems_html(problems))
+        values = {'session_count': len(sessions) - len(problems),
+                  'left_out_count': len(problems),
+                  'problems': self._problems_html(problems) or False}
+        if data is None:
+            values.update(state='blocked', data_file=False, filename=False)
         else:
-            values.update(state='done', problems=False,
+            values.update(state='done',
                           data_file=base64.b64encode(data),
                           filename='offre-formation-lheo-%s.xml' %
                           fields.Date.context_today(self))

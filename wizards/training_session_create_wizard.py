@@ -63,7 +63,7 @@ class TrainingSessionCreateWizard(models.TransientModel):
             return action
         if self.mode == 'import':
             return self.env.ref(
-                'training_session.training_session_import_wizard_action'
+                'training_session.training_session_import_action'
             ).read()[0]
         self.step = 'session'
         return self._reopen()
