@@ -16,6 +16,7 @@ from . import training_trainer_qualification
 from . import training_population
 from . import training_room
 from . import training_cost_type
+from . import training_create_trigger_mixin
 from . import training_mail_setting_mixin
 from . import training_calendar_invitation
 from . import training_calendar_update_mixin

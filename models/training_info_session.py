@@ -118,7 +118,8 @@ class TrainingInfoSession(models.Model):
     request it cannot be deleted: a change request cancels it by setting its
     seats to 0."""
     _name = 'training.info.session'
-    _inherit = 'training.info.session.mixin'
+    _inherit = ['training.info.session.mixin',
+                'training.create.trigger.mixin']
     _description = 'Information session'
     _order = 'date, time_start, id'
 

@@ -52,5 +52,11 @@ class TrainingMailSettingMixin(models.AbstractModel):
 
     def _delay_delta(self):
         """The signed delay as a timedelta."""
-        delta = datetime.timedelta(**{self.delay_unit: self.delay})
-        return -delta if self.direction == 'before' else delta
+        return delay_delta(self.delay, self.delay_unit, self.direction)
+
+
+def delay_delta(delay, unit, direction):
+    """A signed delay (``delay`` hours or days before or after) as a
+    timedelta."""
+    delta = datetime.timedelta(**{unit: delay or 0})
+    return -delta if direction == 'before' else delta

@@ -23,7 +23,8 @@ class TrainingSequence(models.Model):
     are those of its slots; without slots they are the planned dates
     entered on the sequence itself."""
     _name = 'training.sequence'
-    _inherit = 'training.calendar.update.mixin'
+    _inherit = ['training.calendar.update.mixin',
+                'training.create.trigger.mixin']
     _description = 'Training sequence'
     _order = 'session_id, sequence, date_start, id'
 

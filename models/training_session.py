@@ -32,7 +32,8 @@ FUNDED_FIELDS = {'component_id', 'session_number', 'place_id', 'seats'}
 
 class TrainingSession(models.Model):
     _name = 'training.session'
-    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _inherit = ['mail.thread', 'mail.activity.mixin',
+                'training.create.trigger.mixin']
     _description = 'Training session'
     _order = 'date_start desc, code desc'
 
@@ -686,9 +687,7 @@ class TrainingSession(models.Model):
                      if name != 'template_id'},
                     template_id=default.template_id.id,
                     sequence=default.sequence, session_id=session.id))
-        mails = self.env['training.session.mail'].sudo()._insert_settings(
-            rows)
-        mails._sync_schedules()
+        self.env['training.session.mail'].sudo()._insert_with_sends(rows)
         self.invalidate_cache(['mail_ids'], self.ids)
 
     @api.multi

@@ -236,7 +236,7 @@ class TrainingSessionImport(models.Model):
     def _job_preview(self):
         """The background preview of a large file; a second run starts the
         preview again (its lines are replaced)."""
-        self.ensure_one()
+        self = self._in_user_language()
         if self.state != 'previewing':
             return _('Nothing to do: the import is %s.') % self.state
         self._workflow()._run_preview()
@@ -247,13 +247,21 @@ class TrainingSessionImport(models.Model):
     def _job_import_batch(self):
         """One batch of a background import; the next batch is another job.
         Safe to run twice: the lines already imported are skipped."""
-        self.ensure_one()
+        self = self._in_user_language()
         if self.state != 'importing':
             return _('Nothing to do: the import is %s.') % self.state
         record = self._workflow()
         if record._import_next_batch():
             record._enqueue_import_batch()
         return _('%d lines imported so far.') % self.imported_count
+
+    @api.multi
+    def _in_user_language(self):
+        """The import in its user's language: the job runner calls the
+        jobs without any context, so the messages and the summary they
+        write would be in English."""
+        self.ensure_one()
+        return self.with_context(lang=self.env.user.lang)
 
     @api.multi
     def _enqueue_import_batch(self):

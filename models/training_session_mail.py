@@ -5,7 +5,8 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 
-from .training_mail_setting_mixin import SEQUENCE_TRIGGERS, SETTING_FIELDS
+from .training_mail_setting_mixin import (SEQUENCE_TRIGGERS, SETTING_FIELDS,
+                                          delay_delta)
 
 # changes of a setting that move its send dates
 SCHEDULE_FIELDS = {'trigger', 'delay', 'delay_unit', 'direction', 'enabled'}
@@ -74,21 +75,34 @@ class TrainingSessionMail(models.Model):
         its calendar event is sent), the session's start or end otherwise,
         none on registration."""
         self.ensure_one()
-        session = self.session_id
-        if self.trigger in SEQUENCE_TRIGGERS:
-            name = 'date_start' if self.trigger == 'sequence_start' \
-                else 'date_end'
-            return {seq: seq[name] for seq in session.sequence_ids
-                    if not seq.is_prework and seq.status != 'cancelled'
-                    and seq[name]}
-        if self.trigger == 'session_start' and session.date_start:
-            return {None: session.date_start}
-        if self.trigger == 'session_end' and session.date_end:
-            return {None: session.date_end}
-        if self.trigger == 'registration':
-            # one line without date: the key of who got it already
-            return {None: False}
-        return {}
+        return occurrences(self.trigger, self.session_id)
+
+    @api.model
+    def _insert_with_sends(self, rows):
+        """New e-mail settings (see _insert_settings) with their estimated
+        sends: the defaults of new sessions, each session's dates read
+        once for all its settings."""
+        mails = self._insert_settings(rows)
+        # the sessions' dates and sequences read together
+        sessions = {session.id: session for session in self.env[
+            'training.session'].browse({row['session_id'] for row in rows})}
+        sends = []
+        for mail_id, row in zip(mails.ids, rows):
+            if not row.get('enabled'):
+                continue
+            delta = delay_delta(row['delay'], row['delay_unit'],
+                                row['direction'])
+            session = sessions[row['session_id']]
+            for sequence, reference in occurrences(
+                    row['trigger'], session).items():
+                sends.append((mail_id, row['session_id'],
+                              sequence and sequence.id or None,
+                              reference or None,
+                              reference and fields.Datetime.to_string(
+                                  fields.Datetime.from_string(reference) +
+                                  delta) or None))
+        self.env['training.session.mail.schedule']._insert_sends(sends)
+        return mails
 
     @api.model
     def _insert_settings(self, rows):
@@ -191,3 +205,23 @@ class TrainingSessionMail(models.Model):
             ('state', '!=', 'sent'),
         ]).filtered(lambda line: (line.schedule_id.session_id.id,
                                   line.partner_id.id) in pairs).unlink()
+
+
+def occurrences(trigger, session):
+    """{sequence or None: reference datetime (UTC string)} of a mail of
+    ``trigger`` on ``session``: one per sequence for the sequence triggers
+    (pre-work excluded: only its calendar event is sent), the session's
+    start or end otherwise, one line without date on registration (the key
+    of who got it already)."""
+    if trigger in SEQUENCE_TRIGGERS:
+        name = 'date_start' if trigger == 'sequence_start' else 'date_end'
+        return {seq: seq[name] for seq in session.sequence_ids
+                if not seq.is_prework and seq.status != 'cancelled'
+                and seq[name]}
+    if trigger == 'session_start' and session.date_start:
+        return {None: session.date_start}
+    if trigger == 'session_end' and session.date_end:
+        return {None: session.date_end}
+    if trigger == 'registration':
+        return {None: False}
+    return {}

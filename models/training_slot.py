@@ -52,7 +52,8 @@ _CONFLICTS_SQL = """
 class TrainingSlot(models.Model):
     """A time slot ("créneau") of a sequence: when, where and with whom."""
     _name = 'training.slot'
-    _inherit = 'training.calendar.update.mixin'
+    _inherit = ['training.calendar.update.mixin',
+                'training.create.trigger.mixin']
     _description = 'Training slot'
     _order = 'date_start, id'
 

@@ -69,3 +69,41 @@ class TestBatchedComputes(TrainingCase):
         many = self._queries_to_read('training.course', courses,
                                      ['name', 'session_count'])
         self.assertEqual(few, many)
+
+
+class TestDependencyShortcuts(TrainingCase):
+    """The stored computations stay right with the shortcuts of
+    training.create.trigger.mixin: a new planning, nested or not, a slot
+    moved, a sequence moved to another session (its former session is
+    recomputed too)."""
+
+    def test_dates_follow_the_planning(self):
+        first = self._create_session(name='Avant')
+        january = self._add_sequence(first, 'Janvier', slots=[
+            ('2027-01-11 08:00:00', '2027-01-11 16:00:00')])
+        march = self._add_sequence(first, 'Mars', slots=[
+            ('2027-03-08 08:00:00', '2027-03-08 12:00:00')])
+        self.assertEqual((first.date_start, first.date_end),
+                         ('2027-01-11 08:00:00', '2027-03-08 12:00:00'))
+        self.assertEqual(first.duration_hours, 12)
+        # created with its planning in one call
+        second = self._create_session(name='Après', sequence_ids=[(0, 0, {
+            'name': 'Juin', 'slot_ids': [(0, 0, {
+                'date_start': '2027-06-07 07:00:00',
+                'date_end': '2027-06-07 15:00:00'})]})])
+        self.assertEqual((second.date_start, second.date_end,
+                          second.duration_hours),
+                         ('2027-06-07 07:00:00', '2027-06-07 15:00:00', 8))
+        self.assertEqual(second.slot_ids.session_id, second)
+        march.slot_ids.write({'date_end': '2027-03-08 15:00:00'})
+        self.assertEqual((first.date_end, first.duration_hours),
+                         ('2027-03-08 15:00:00', 15))
+        march.session_id = second
+        self.assertEqual((first.date_start, first.date_end,
+                          first.duration_hours),
+                         ('2027-01-11 08:00:00', '2027-01-11 16:00:00', 8))
+        self.assertEqual((second.date_start, second.date_end,
+                          second.duration_hours),
+                         ('2027-03-08 08:00:00', '2027-06-07 15:00:00', 15))
+        self.assertEqual(march.slot_ids.session_id, second)
+        self.assertEqual(january.session_id, first)

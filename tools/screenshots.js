@@ -43,21 +43,21 @@ async function shot(page, url, file, waitFor) {
   // Import: a small CSV with one wrong line, up to the preview
   await page.click('.modal-dialog input[type=radio][data-value=import], .modal-dialog .o_radio_item:nth-child(3) input');
   await page.click('.modal-dialog footer button.btn-primary:visible, .modal-footer button.btn-primary:visible');
-  await page.waitForSelector('.modal-dialog input[type=file]', { state: 'attached', timeout: 30000 });
+  // the import opens as a page of its own (imports are kept)
+  await page.waitForSelector('.o_form_view input[type=file]', { state: 'attached', timeout: 30000 });
   const fs = require('fs');
   const csv = '/tmp/partner-sessions.csv';
   fs.writeFileSync(csv, 'external_ref;name;course_code;year;date_start;date_end;capacity_max;organisation;place\n' +
     'PART-101;Gestion du stress;;2027;12/01/2027;13/01/2027;12;Formapro Conseil;Campus Lyon Part-Dieu\n' +
     'PART-102;Excel débutant;BUR-EXC2;2027;31/02/2027;01/03/2027;10;;\n' +
     'PART-103;Prise de parole en public;;2027;02/02/2027;03/02/2027;douze;;\n');
-  await page.setInputFiles('.modal-dialog input[type=file]', csv);
+  await page.setInputFiles('.o_form_view input[type=file]', csv);
   await page.waitForTimeout(1500);
-  await page.click('.modal-footer button.btn-primary:visible');
-  await page.waitForSelector('.modal-dialog .o_list_view', { timeout: 30000 });
+  await page.click('.o_form_statusbar button.btn-primary:visible');
+  await page.waitForSelector('.o_form_view .o_notebook .o_list_view', { timeout: 30000 });
   await page.waitForTimeout(1000);
   await page.screenshot({ path: `${OUT}/session-import-preview.png` });
   console.log(`${OUT}/session-import-preview.png`);
-  await page.keyboard.press('Escape');
   await shot(page, `/web#${sessions}&view_type=kanban`, 'sessions-kanban.png', '.o_kanban_view');
   const find = async (xmlid) => page.evaluate(async (xmlid) => {
     const r = await fetch('/web/dataset/call_kw', {
