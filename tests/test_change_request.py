@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 import psycopg2
+from lxml import etree
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
@@ -427,3 +430,22 @@ class TestChangeRequest(TrainingCase):
             self.env['training.course'].create({'name': 'Autre'})
         self.assertFalse(draft.course_id)
         self.assertEqual(session.course_id, course)
+
+
+class TestChangeRequestForm(TrainingCase):
+    """A decided request reads as decided: every proposed value of its form
+    is read-only once it is no longer pending (Odoo 11 ignores readonly on
+    a group, so each field carries it)."""
+
+    def test_proposed_values_read_only_once_decided(self):
+        view = self.env['training.change.request'].fields_view_get(
+            view_type='form')
+        arch = etree.fromstring(view['arch'])
+        for name in ('request_type', 'component_id', 'session_id',
+                     'session_number', 'date_start', 'date_end', 'place_id',
+                     'seats', 'info_ids'):
+            nodes = arch.xpath('//field[@name="%s"]' % name)
+            self.assertTrue(nodes, name)
+            modifiers = json.loads(nodes[0].get('modifiers') or '{}')
+            self.assertEqual(modifiers.get('readonly'),
+                             [['state', '!=', 'pending']], name)
