@@ -198,7 +198,8 @@ class TrainingSessionImport(models.Model):
         else:
             record.write({'line_count': count})
             record._run_preview()
-        return self._reopen()
+        # the form reloads the record (no new breadcrumb)
+        return True
 
     @api.multi
     def action_import(self):
@@ -217,18 +218,13 @@ class TrainingSessionImport(models.Model):
         else:
             while record._import_next_batch():
                 pass
-        return self._reopen()
+        # the form reloads the record (no new breadcrumb)
+        return True
 
     @api.multi
     def action_refresh(self):
-        return self._reopen()
-
-    @api.multi
-    def _reopen(self):
-        self.ensure_one()
-        return {'type': 'ir.actions.act_window', 'res_model': self._name,
-                'res_id': self.id, 'view_mode': 'form', 'target': 'current',
-                'name': _('Import partner sessions')}
+        # the form reloads the record (no new breadcrumb)
+        return True
 
     # -------------------------------------------------------------- jobs
     @job(default_channel='root.training_import')
