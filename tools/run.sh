@@ -49,6 +49,6 @@ cat <<MSG
 MSG
 # queue_job as a server-wide module: its job runner starts with the server
 # and runs the background jobs (large imports) through this server's HTTP
-# port (README "Background jobs").
+# port (README "Design").
 exec "$ROOT/bin/odoo" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" \
     --load=base,web,queue_job
