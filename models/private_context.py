@@ -16,8 +16,10 @@ DEFER_SEATS_KEY = 'training_defer_seats'
 # a save checks the validated sessions' periods once, after its nested
 # sequences and slots (their own checks would see a half-done planning)
 PERIODS_CHECKED_KEY = 'training_periods_checked'
-# the planning of a session being created: no participant, mail setting
-# nor invitation can exist yet, so their checks and updates are skipped
+# the sequences of a session being created (its one2many forces them to
+# it): no participant, mail setting nor invitation can exist yet, so their
+# checks and updates are skipped (not for slots: a slot given through the
+# session's slot_ids may name another session's sequence)
 NEW_SESSION_KEY = 'training_new_session'
 # an import of partner sessions writes its state, results and lines
 IMPORT_KEY = 'training_session_import'

@@ -96,10 +96,14 @@ class TrainingCreateTriggerMixin(models.AbstractModel):
             return None
         field = self.env[model_name]._fields.get(path)
         everything = self.sudo().with_context(active_test=False)
-        if field is not None and field.type == 'one2many' and \
-                field.comodel_name == self._name and \
-                self._fields.get(field.inverse_name) is not None and \
-                self._fields[field.inverse_name].type == 'many2one':
+        inverse = field is not None and field.type == 'one2many' and \
+            field.comodel_name == self._name and \
+            self._fields.get(field.inverse_name)
+        # a plain many2one column: before an update the cache holds its old
+        # value, after it the new one, as the database would (a computed
+        # or related one may already hold the new value)
+        if inverse and inverse.type == 'many2one' and inverse.store and \
+                not inverse.compute and not inverse.related:
             return everything.mapped(field.inverse_name).with_env(self.env)
         return everything.env[model_name].search(
             [(path, 'in', self.ids)]).with_env(self.env)
@@ -116,4 +120,5 @@ class TrainingCreateTriggerMixin(models.AbstractModel):
             if field is None or not field.relational:
                 return False
             model = self.env[field.comodel_name]
-        return field.type in ('many2one', 'many2many')
+        # stored: a computed one may compute the new record at once
+        return field.type in ('many2one', 'many2many') and field.store

@@ -49,6 +49,8 @@ JOB_LINES_PARAM = 'training_session.import_job_lines'
 # contacts are looked up in one search, then the cache is emptied, so that
 # the memory used does not grow with the file.
 BATCH_SIZE = 500
+# serialisation failure, deadlock, lock not available: tried again
+TRANSIENT_PGCODES = ('40001', '40P01', '55P03')
 # Lines whose stored computations are done together (see _import_batch).
 RECOMPUTE_LINES = 25
 # Base64 characters of the uploaded file read from the database at once.
@@ -394,27 +396,18 @@ class TrainingSessionImport(models.Model):
             mail_create_nosubscribe=True, recompute=False)
         sessions = Session
         imported = self.env['training.session.import.line']
-        for line, values in todo:
-            try:
-                with self.env.cr.savepoint():
-                    session = quiet._create_session(
-                        values, partners, self.env.user)
-                    sessions |= session.sudo(self.env.uid)
-            except (UserError, ValidationError, AccessError) as error:
-                # rolled back to the savepoint: nothing of it is written
-                partners.forget()
-                line.write({'status': 'error', 'message': error.name})
-                continue
-            except psycopg2.Error as error:
-                partners.forget()
-                line.write({'status': 'error', 'message': _(
-                    'The database refused this session: %s') % (
-                    (error.pgerror or str(error)).strip().splitlines()[0])})
-                continue
-            partners.keep()
-            imported |= line
-            if len(imported) % RECOMPUTE_LINES == 0:
-                quiet.recompute()
+        # nothing is recomputed inside a line's savepoint (a contact
+        # created for it would recompute the pending lines there, and a
+        # refused line would roll their values back)
+        with self.env.norecompute():
+            for line, values in todo:
+                session = self._import_line(line, values, partners, quiet)
+                if not session:
+                    continue
+                sessions |= session
+                imported |= line
+                if len(imported) % RECOMPUTE_LINES == 0:
+                    quiet.recompute()
         quiet.recompute()
         refused = self._refused_by_rules(sessions)
         for line, session in zip(imported, sessions):
@@ -426,6 +419,33 @@ class TrainingSessionImport(models.Model):
         sessions.sudo()._create_default_mails()
         self._set_authors(sessions)
         return sessions
+
+    @api.multi
+    def _import_line(self, line, values, partners, quiet):
+        """The session of ``line`` (as the user), created in a savepoint;
+        nothing when it is refused, by a check or by the database, and
+        then the reason is on the line. The database's transient refusals
+        (a concurrent update, a deadlock) are raised for the job to be
+        tried again."""
+        try:
+            with self.env.cr.savepoint():
+                session = quiet._create_session(values, partners,
+                                                self.env.user)
+        except (UserError, ValidationError, AccessError) as error:
+            # rolled back to the savepoint: nothing of it is written
+            partners.forget()
+            line.write({'status': 'error', 'message': error.name})
+            return None
+        except psycopg2.Error as error:
+            partners.forget()
+            if error.pgcode in TRANSIENT_PGCODES:
+                raise
+            line.write({'status': 'error', 'message': _(
+                'The database refused this session: %s') % (
+                (error.pgerror or str(error)).strip().splitlines()[0])})
+            return None
+        partners.keep()
+        return session.sudo(self.env.uid)
 
     @api.model
     def _refused_by_rules(self, sessions):

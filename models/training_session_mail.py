@@ -117,8 +117,8 @@ class TrainingSessionMail(models.Model):
             INSERT INTO training_session_mail (%s, create_uid, create_date,
                    write_uid, write_date) VALUES %%s RETURNING id""" % (
             ', '.join(columns)), [
-            tuple(None if row.get(name) is False else row.get(name)
-                  for name in columns) +
+            tuple(row.get(name) or None if name == 'template_id'
+                  else row.get(name) for name in columns) +
             (self.env.uid, now, self.env.uid, now) for row in rows],
             fetch=True)
         return self.browse([row[0] for row in ids])

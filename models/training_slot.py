@@ -4,7 +4,6 @@ import datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .private_context import NEW_SESSION_KEY, has_private
 from .training_calendar_invitation import SLOT_EVENT_FIELDS
 from .training_registration import TUTOR_GROUP
 
@@ -259,10 +258,6 @@ class TrainingSlot(models.Model):
     def create(self, vals):
         session = self.env['training.sequence'].browse(
             vals.get('sequence_id')).session_id
-        if has_private(self, NEW_SESSION_KEY):
-            # the planning of a session being created: nobody to attend,
-            # no mail setting nor invitation yet
-            return super(TrainingSlot, self._with_switch(vals)).create(vals)
         session._check_planning_lock()
         periods = session._validated_periods()
         self = self._with_switch(vals)

@@ -120,6 +120,28 @@ class TestImport(ImportCase):
         self.assertEqual(self._sessions().mapped('external_ref'), ['P-008'])
         self.assertFalse(self.Sequence.search([('name', '=', 'Trop petit')]))
 
+    def test_refused_line_leaves_the_previous_lines_whole(self):
+        # the refused line creates its organisation first: its savepoint
+        # must not hold the computations of the lines before it
+        self.env['training.course'].create(
+            {'name': 'Gros groupe', 'code': 'IMP-BIG', 'capacity_min': 10})
+        wizard = self._wizard(
+            'external_ref;name;course_code;date_start;date_end;capacity_max;'
+            'organisation\n'
+            'P-009;Correct;;01/03/2027;02/03/2027;5;\n'
+            'P-010;Trop petit;IMP-BIG;01/03/2027;02/03/2027;5;Nouvel OF\n')
+        wizard.action_preview()
+        wizard.action_import()
+        self.assertEqual(wizard.line_ids.mapped('status'),
+                         ['imported', 'error'])
+        session = wizard.session_ids
+        session.invalidate_cache()
+        self.assertEqual((session.date_start, session.date_end),
+                         ('2027-03-01 08:00:00', '2027-03-02 16:00:00'))
+        self.assertTrue(session.mail_ids.mapped('schedule_ids').filtered(
+            'reference_date'))
+        self.assertFalse(self.Partner.search([('name', '=', 'Nouvel OF')]))
+
     def test_reference_twice_in_a_file(self):
         wizard = self._wizard(
             'external_ref;name;date_start;date_end\n'

@@ -218,6 +218,17 @@ class TestPlanningLock(TrainingCase):
             'slot write', 'slot room', 'slot create', 'sequence dates',
             'sequence planned dates', 'slot unlink', 'sequence unlink']))
 
+    def test_lock_holds_through_a_new_sessions_slots(self):
+        # a slot given with a new session, on a locked session's sequence
+        self._register(self.session)
+        with self.assertRaises(UserError):
+            self.Session.sudo(self.user).create({
+                'name': 'Par la bande', 'slot_ids': [(0, 0, {
+                    'sequence_id': self.sequence.id,
+                    'date_start': '2027-05-16 07:00:00',
+                    'date_end': '2027-05-16 09:00:00'})]})
+        self.assertEqual(self.sequence.slot_ids, self.slot)
+
     def test_lock_message_is_clear(self):
         self._register(self.session)
         with self.assertRaisesRegex(
