@@ -138,11 +138,19 @@ class ResPartner(models.Model):
 
     @api.constrains('siret')
     def _check_siret(self):
-        for partner in self.filtered('siret'):
-            if not stdnum_siret.is_valid(partner.siret):
-                raise ValidationError(_(
-                    '%s: the SIRET number %s is not valid (14 digits with a '
-                    'valid check digit).') % (partner.name, partner.siret))
+        for partner in self:
+            problem = self._siret_problem(partner.name, partner.siret)
+            if problem:
+                raise ValidationError(problem)
+
+    @api.model
+    def _siret_problem(self, name, siret):
+        """Why ``siret``, the SIRET number of ``name``, is refused; None
+        when it is valid or empty (also checked by the import's preview)."""
+        if siret and not stdnum_siret.is_valid(siret):
+            return _('%s: the SIRET number %s is not valid (14 digits with '
+                     'a valid check digit).') % (name, siret)
+        return None
 
     @api.constrains('training_activity_number')
     def _check_training_activity_number(self):

@@ -10,7 +10,6 @@ import re
 
 import psycopg2
 from psycopg2.extras import execute_values
-from stdnum.fr import siret as stdnum_siret
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -19,7 +18,6 @@ from odoo.addons.queue_job.job import job
 
 from .lheo import LheoOfferReader
 from .private_context import IMPORT_KEY, has_private, with_private
-from .training_info_session import ZIP_RE
 from .training_session import YEAR_RE
 
 # The documented header of a partner sessions CSV file (README "Import").
@@ -57,9 +55,8 @@ RECOMPUTE_LINES = 25
 READ_SIZE = 4 * 1024 * 1024
 MEGABYTE = 1024.0 * 1024.0
 # what the workflow alone writes on an import
-WORKFLOW_FIELDS = {'state', 'line_count', 'done_count', 'job_uuid',
-                   'valid_count',
-                   'session_ids', 'summary', 'imported_count',
+WORKFLOW_FIELDS = {'state', 'line_count', 'done_count', 'valid_count',
+                   'job_uuid', 'session_ids', 'summary', 'imported_count',
                    'existing_count', 'rejected_count', 'user_id'}
 
 
@@ -134,9 +131,10 @@ class TrainingSessionImport(models.Model):
         for record in self:
             queued = by_uuid.get(record.job_uuid)
             record.job_state = queued and states.get(queued.state)
-            record.job_error = queued and queued.state == 'failed' and (
-                queued.exc_info or '').strip().splitlines()[-1:] and \
-                queued.exc_info.strip().splitlines()[-1]
+            # the last line of the traceback: the error itself
+            trace = (queued.exc_info or '').strip().splitlines() \
+                if queued and queued.state == 'failed' else []
+            record.job_error = trace[-1] if trace else False
 
     # ------------------------------------------------------------ guards
     @api.model
@@ -188,7 +186,8 @@ class TrainingSessionImport(models.Model):
         self.ensure_one()
         if self.state != 'upload':
             raise UserError(_('This import is previewed already.'))
-        count = self._session_count(self._decoded_file())
+        raw = self._decoded_file()
+        count = self._session_count(raw)
         record = self._queueable()
         if count > self._import_limit(JOB_LINES_PARAM, IMPORT_JOB_LINES):
             queued = record.with_delay(
@@ -199,7 +198,7 @@ class TrainingSessionImport(models.Model):
                           'done_count': 0, 'job_uuid': queued.uuid})
         else:
             record.write({'line_count': count})
-            record._run_preview()
+            record._run_preview(raw)
         # the form reloads the record (no new breadcrumb)
         return True
 
@@ -270,11 +269,11 @@ class TrainingSessionImport(models.Model):
 
     # ----------------------------------------------------------- preview
     @api.multi
-    def _run_preview(self):
-        """Replace the lines by the preview of the file, batch by batch."""
+    def _run_preview(self, raw=None):
+        """Replace the lines by the preview of the file (``raw``, when it
+        is decoded already), batch by batch."""
         self.ensure_one()
-        raw = self._decoded_file()
-        rows = self._rows(raw)
+        rows = self._rows(raw or self._decoded_file())
         self.line_ids.unlink()
         seen, courses = set(), {}
         done = 0
@@ -387,18 +386,18 @@ class TrainingSessionImport(models.Model):
         # import's summary is the record of it.
         Session = self.env['training.session']
         Session.check_access_rights('create')
-        # The stored computations (dates, durations, totals) are done for
-        # RECOMPUTE_LINES lines at once (recompute=False): together they
-        # cost fewer queries, and a read of a field still to compute (a
-        # check of dates) computes it for the lines pending only.
         quiet = self.sudo().with_context(
             tracking_disable=True, mail_notrack=True, mail_create_nolog=True,
-            mail_create_nosubscribe=True, recompute=False)
+            mail_create_nosubscribe=True)
         sessions = Session
         imported = self.env['training.session.import.line']
-        # nothing is recomputed inside a line's savepoint (a contact
-        # created for it would recompute the pending lines there, and a
-        # refused line would roll their values back)
+        # The stored computations (dates, durations, totals) are done for
+        # RECOMPUTE_LINES lines at once, outside the lines' savepoints
+        # (norecompute): together they cost fewer queries, a read of a
+        # field still to compute (a check of dates) computes it for the
+        # lines pending only, and a refused line never rolls back the
+        # values of the lines before it (a contact created for it would
+        # have recomputed them inside its savepoint).
         with self.env.norecompute():
             for line, values in todo:
                 session = self._import_line(line, values, partners, quiet)
@@ -685,8 +684,9 @@ class TrainingSessionImport(models.Model):
         errors += self._partner_errors(values)
         infos = [dict(info) for info in row.get('info_sessions') or []]
         for info in infos:
-            errors += info.pop('errors') + self._info_session_errors(
-                info, info.pop('label'))
+            read_errors = info.pop('errors')
+            errors += read_errors + self._info_session_errors(
+                info, info.pop('label'), checks=not read_errors)
         if infos:
             values['info_sessions'] = infos
         return values, errors
@@ -695,38 +695,33 @@ class TrainingSessionImport(models.Model):
     def _partner_errors(self, values):
         """What the organisation and the place of a line would be refused
         for, when they are created."""
-        siret = values.get('organisation_siret')
-        errors = []
-        if siret and not stdnum_siret.is_valid(siret):
-            errors.append(_('%s: the SIRET number %s is not valid (14 digits '
-                            'with a valid check digit).')
-                          % (values.get('organisation'), siret))
-        return errors
+        problem = self.env['res.partner']._siret_problem(
+            values.get('organisation'), values.get('organisation_siret'))
+        return [problem] if problem else []
 
     @api.model
-    def _info_session_errors(self, info, label):
+    def _info_session_errors(self, info, label, checks=True):
         """What an information session would be refused for: the required
-        fields of the model (an address, in the funder's extranet) and its
-        checks."""
+        fields of the model (an address, in the funder's extranet) and, with
+        ``checks`` (when its values could all be read), the model's own
+        checks, run on a record that is not saved."""
         Info = self.env['training.info.session']
-        errors = []
         missing = [
             field.get_description(self.env)['string']
             for name, field in sorted(Info._fields.items())
             if field.required and name in info and
             info[name] in (None, False, '')]
-        if missing:
-            errors.append(_('Information session of %s: %s missing.')
-                          % (label, ', '.join(missing)))
-        if info.get('zip') and not ZIP_RE.match(info['zip']):
-            errors.append(_('Information session of %s: the postal code '
-                            'must have five digits.') % label)
-        start, end = info.get('time_start'), info.get('time_end')
-        if start is not None and end is not None and \
-                not 0 <= start < end <= 24:
-            errors.append(_('Information session of %s: the start time '
-                            'must be before the end time, both within the '
-                            'day.') % label)
+        errors = [_('Information session of %s: %s missing.')
+                  % (label, ', '.join(missing))] if missing else []
+        if not checks:
+            return errors
+        record = Info.new({name: value for name, value in info.items()
+                           if name in Info._fields})
+        for check in Info._constraint_methods:
+            try:
+                check(record)
+            except ValidationError as error:
+                errors.append(error.name)
         return errors
 
 
@@ -859,30 +854,31 @@ class ImportPartners(object):
         self._created = []
 
     def _find_organisations(self, rows):
-        wanted = {self._organisation_key(values) for values in rows
-                  if values.get('organisation')}
-        sirets = [value for kind, value in wanted if kind == 'siret']
+        # {SIRET: name, the first given} of the organisations with a SIRET
+        sirets = {}
+        for values in rows:
+            if values.get('organisation') and \
+                    values.get('organisation_siret'):
+                sirets.setdefault(values['organisation_siret'],
+                                  values['organisation'])
         names = {values['organisation'] for values in rows
                  if values.get('organisation')}
         Partner = self.env['res.partner'].with_context(active_test=False)
         for partner in Partner.search(
-                ['|', ('siret', 'in', sirets), ('name', 'in', list(names))],
-                order='id'):
-            if partner.siret and partner.siret in sirets:
+                ['|', ('siret', 'in', list(sirets)),
+                 ('name', 'in', list(names))], order='id'):
+            if partner.siret in sirets:
                 self.organisations.setdefault(('siret', partner.siret),
                                               partner.id)
             if not partner.siret:
                 self.organisations.setdefault(('name', partner.name),
                                               partner.id)
         # a SIRET unknown here: the organisation of that name without one
-        for kind, value in wanted:
-            if kind == 'siret' and ('siret', value) not in \
-                    self.organisations:
-                name = next(values['organisation'] for values in rows
-                            if values.get('organisation_siret') == value)
-                if ('name', name) in self.organisations:
-                    self.organisations[('siret', value)] = \
-                        self.organisations[('name', name)]
+        for siret, name in sirets.items():
+            if ('siret', siret) not in self.organisations and \
+                    ('name', name) in self.organisations:
+                self.organisations[('siret', siret)] = \
+                    self.organisations[('name', name)]
 
     def _find_places(self, rows):
         names = {values['place'] for values in rows if values.get('place')}

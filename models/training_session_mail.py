@@ -70,10 +70,7 @@ class TrainingSessionMail(models.Model):
 
     @api.multi
     def _occurrences(self):
-        """{sequence or None: reference datetime (UTC string)} of a mail:
-        one per sequence for the sequence triggers (pre-work excluded: only
-        its calendar event is sent), the session's start or end otherwise,
-        none on registration."""
+        """The occurrences of this mail (see ``occurrences``)."""
         self.ensure_one()
         return occurrences(self.trigger, self.session_id)
 
@@ -98,9 +95,7 @@ class TrainingSessionMail(models.Model):
                 sends.append((mail_id, row['session_id'],
                               sequence and sequence.id or None,
                               reference or None,
-                              reference and fields.Datetime.to_string(
-                                  fields.Datetime.from_string(reference) +
-                                  delta) or None))
+                              scheduled_date(reference, delta) or None))
         self.env['training.session.mail.schedule']._insert_sends(sends)
         return mails
 
@@ -135,13 +130,10 @@ class TrainingSessionMail(models.Model):
             if not mail.enabled:
                 # kept: they remember who got the mail already
                 continue
-            occurrences = mail._occurrences()
             existing = {line.sequence_id or None: line
                         for line in mail.schedule_ids}
-            for sequence, reference in occurrences.items():
-                scheduled = reference and fields.Datetime.to_string(
-                    fields.Datetime.from_string(reference) +
-                    mail._delay_delta())
+            for sequence, reference in mail._occurrences().items():
+                scheduled = scheduled_date(reference, mail._delay_delta())
                 line = existing.pop(sequence, None)
                 if not line:
                     new.append((mail.id, mail.session_id.id,
@@ -225,3 +217,10 @@ def occurrences(trigger, session):
     if trigger == 'registration':
         return {None: False}
     return {}
+
+
+def scheduled_date(reference, delta):
+    """The send date (UTC string) of an occurrence at ``reference`` (UTC
+    string, or False on registration) moved by ``delta``."""
+    return reference and fields.Datetime.to_string(
+        fields.Datetime.from_string(reference) + delta)

@@ -589,6 +589,28 @@ class TestImportLineErrors(ImportCase):
                          ['P-ER-2'])
         self.assertEqual(wizard.state, 'done')
 
+    def test_information_sessions_checked_by_the_models_checks(self):
+        bad_zip = INFO_WITHOUT_ADDRESS.replace(
+            '<nb-places>', '<adresse><ligne>2 rue du Marché</ligne>'
+            '<codepostal>6700</codepostal><ville>Strasbourg</ville>'
+            '</adresse><nb-places>')
+        bad_hours = bad_zip.replace('6700', '67000').replace(
+            '<heure-debut>09:00', '<heure-debut>12:00')
+        for recruitment, expected in ((bad_zip, '6700'),
+                                      (bad_hours, '10/02/2027')):
+            wizard = self._wizard(LHEO_22.format(
+                ref='P-CK', siret=SIRET, zip='37250',
+                recruitment=recruitment))
+            wizard.action_preview()
+            self.assertEqual(wizard.line_ids.status, 'error')
+            self.assertIn(expected, wizard.line_ids.message)
+        # the same offer with a right address and hours is to import
+        wizard = self._wizard(LHEO_22.format(
+            ref='P-CK', siret=SIRET, zip='37250',
+            recruitment=bad_zip.replace('6700', '67000')))
+        wizard.action_preview()
+        self.assertEqual(wizard.line_ids.status, 'valid')
+
     def test_database_error_stays_on_its_line(self):
         wizard = self._wizard()
         wizard.action_preview()
