@@ -23,6 +23,9 @@ PERIODS_CHECKED_KEY = 'training_periods_checked'
 NEW_SESSION_KEY = 'training_new_session'
 # an import of partner sessions writes its state, results and lines
 IMPORT_KEY = 'training_session_import'
+# an import draws its sessions' codes per batch: the value is a
+# SessionCodes (session_codes.py), an object no client can send
+CODES_KEY = 'training_session_codes'
 
 
 class _Token(object):

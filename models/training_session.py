@@ -9,10 +9,11 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
-from .private_context import (DEFER_SEATS_KEY, NEW_SESSION_KEY,
+from .private_context import (CODES_KEY, DEFER_SEATS_KEY, NEW_SESSION_KEY,
                               PERIODS_CHECKED_KEY,
                               by_workflow, has_private, with_private,
                               without_private)
+from .session_codes import SessionCodes
 from .training_mail_setting_mixin import SETTING_FIELDS
 from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
                                     TRAINING_USER_GROUP)
@@ -697,7 +698,11 @@ class TrainingSession(models.Model):
     @api.model
     def _next_code(self, year):
         """Next code of ``year``: one ir.sequence with a date range (and so a
-        counter) per year, e.g. 2026-0042."""
+        counter) per year, e.g. 2026-0042; drawn from the SessionCodes of
+        an import when it gives them."""
+        codes = self.env.context.get(CODES_KEY)
+        if isinstance(codes, SessionCodes):
+            return codes.draw(year)
         return self.env['ir.sequence'].sudo().with_context(
             ir_sequence_date='%s-01-01' % year,
         ).next_by_code('training.session')

@@ -17,7 +17,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.addons.queue_job.job import job
 
 from .lheo import LheoOfferReader
-from .private_context import IMPORT_KEY, has_private, with_private
+from .private_context import (CODES_KEY, IMPORT_KEY, NEW_SESSION_KEY,
+                              has_private, with_private)
+from .session_codes import SessionCodes
 from .training_session import YEAR_RE
 
 # The documented header of a partner sessions CSV file (README "Import").
@@ -386,9 +388,13 @@ class TrainingSessionImport(models.Model):
         # import's summary is the record of it.
         Session = self.env['training.session']
         Session.check_access_rights('create')
+        # their codes drawn together, per year
+        default_year = Session._default_year()
+        codes = SessionCodes(self.env, [
+            values.get('year') or default_year for _line, values in todo])
         quiet = self.sudo().with_context(
             tracking_disable=True, mail_notrack=True, mail_create_nolog=True,
-            mail_create_nosubscribe=True)
+            mail_create_nosubscribe=True, **{CODES_KEY: codes})
         sessions = Session
         imported = self.env['training.session.import.line']
         # The stored computations (dates, durations, totals) are done for
@@ -495,20 +501,24 @@ class TrainingSessionImport(models.Model):
         place = partners.place(values)
         if place:
             session_values['place_id'] = place
-        Session = self.env['training.session']
-        # one create with its lines: the stored dates are computed once
-        session_values['sequence_ids'] = [(0, 0, {
-            'name': values['name'],
-            'planned_date_start': Session._utc_of_local(
-                values['date_start'], 9),
-            'planned_date_end': Session._utc_of_local(
-                values['date_end'], 17),
-        })]
-        session_values['info_session_ids'] = [
-            (0, 0, info) for info in values.get('info_sessions', [])]
         # the e-mail settings of the batch's sessions are made together
         session_values['mail_ids'] = []
-        return Session.create(session_values)
+        session = self.env['training.session'].create(session_values)
+        # its planning and information sessions after it rather than
+        # through its one2many values: no search of what they would change
+        # (nothing else refers to the new session)
+        with_private(self.env['training.sequence'], NEW_SESSION_KEY).create({
+            'session_id': session.id,
+            'name': values['name'],
+            'planned_date_start': session._utc_of_local(
+                values['date_start'], 9),
+            'planned_date_end': session._utc_of_local(
+                values['date_end'], 17),
+        })
+        Info = self.env['training.info.session']
+        for info in values.get('info_sessions', []):
+            Info.create(dict(info, session_id=session.id))
+        return session
 
     # ------------------------------------------------------------- file
     @api.model

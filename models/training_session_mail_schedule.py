@@ -61,7 +61,12 @@ class TrainingSessionMailSchedule(models.Model):
                    sequence_id, reference_date, scheduled_date, create_uid,
                    create_date, write_uid, write_date) VALUES %s""", [
             row + (self.env.uid, now, self.env.uid, now) for row in rows])
-        self.invalidate_cache()
+        # what the new rows change: their settings' sends and what is
+        # computed from them (nothing else refers to a send)
+        mails = self.env['training.session.mail'].browse(
+            {row[0] for row in rows})
+        mails.invalidate_cache(['schedule_ids', 'next_date',
+                                'schedule_state'], mails.ids)
 
     # ------------------------------------------------------------ sending
     @api.model

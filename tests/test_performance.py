@@ -107,3 +107,101 @@ class TestDependencyShortcuts(TrainingCase):
                          ('2027-03-08 08:00:00', '2027-06-07 15:00:00', 15))
         self.assertEqual(march.slot_ids.session_id, second)
         self.assertEqual(january.session_id, first)
+
+    def _cached_then_read(self, records):
+        """{record: (values in the cache, values read back)} of the plain
+        stored fields the cache holds for ``records``."""
+        result = {}
+        for record in records:
+            names = [name for name in record._cache
+                     if record._fields[name].store and
+                     record._fields[name].column_type]
+            cached = {name: record._cache[name] for name in names}
+            record.invalidate_cache(names, record.ids)
+            result[record] = (cached, {name: record._cache[name]
+                                       for name in names
+                                       if record[name] is not None})
+        return result
+
+    def test_cached_values_are_those_stored(self):
+        """A new record's columns and the values just written are cached
+        as the database holds them (text cut to its size, floats
+        rounded, many2one ids), not read back."""
+        session = self._create_session(
+            name='Caché', year='2027', capacity_max=12,
+            external_ref='CACHE-1', comment='Commentaire')
+        sequence = self._add_sequence(
+            session, 'Matin', planned_date_start='2027-02-01 08:00:00',
+            planned_date_end='2027-02-01 12:00:00')
+        info = self.env['training.info.session'].create({
+            'session_id': session.id, 'date': '2027-01-15',
+            'time_start': 9.5, 'time_end': 11.25, 'seats': 8,
+            'street_name': '2 rue du Marché', 'zip': '67000',
+            'city': 'Strasbourg'})
+        self.assertEqual(session._cache['year'], '2027')
+        self.assertEqual(sequence._cache['session_id'], session._ids)
+        sequence.write({'planned_date_end': '2027-02-01 12:30:00'})
+        self.assertEqual(sequence._cache['planned_date_end'],
+                         '2027-02-01 12:30:00')
+        checked = self._cached_then_read([session, sequence, info])
+        self.assertGreater(len(checked[info][0]), 8)
+        for record, (cached, stored) in checked.items():
+            self.assertEqual(cached, stored, record)
+
+    def test_new_record_reads_nothing_back(self):
+        """A sequence added to a new session is checked (its dates, its
+        session's component dates) from what was inserted: no read of
+        the sequence, nor of its slots (none yet)."""
+        session = self._create_session(name='Sans relecture')
+        Sequence = self.env['training.sequence']
+        logged = []
+        cursor = type(self.cr)
+        execute = cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=None):
+            logged.append(str(query))
+            return execute(cr, query, params) if log_exceptions is None \
+                else execute(cr, query, params, log_exceptions)
+        cursor.execute = spy
+        try:
+            Sequence.create({
+                'session_id': session.id, 'name': 'Seule',
+                'planned_date_start': '2027-03-01 08:00:00',
+                'planned_date_end': '2027-03-01 12:00:00'})
+        finally:
+            cursor.execute = execute
+        self.assertTrue(any(query.startswith('INSERT INTO "training_sequ')
+                            for query in logged))
+        reads = [query for query in logged if query.startswith(
+            ('SELECT "training_sequence"."id" as "id"',
+             'SELECT "training_slot".id'))]
+        self.assertEqual(reads, [])
+
+    def test_checks_compute_each_record_once(self):
+        """Under norecompute, each new sequence's check of its dates
+        computes them for itself, not again for every sequence waiting
+        (Odoo 11 would: quadratic in an import's batch)."""
+        session = self._create_session(name='Lot')
+        Sequence = type(self.env['training.sequence'])
+        computed = []
+        compute = Sequence._compute_dates
+
+        def counting(records):
+            computed.append(len(records))
+            return compute(records)
+        Sequence._compute_dates = counting
+        try:
+            with self.env.norecompute():
+                for index in range(12):
+                    self._add_sequence(
+                        session, 'S%d' % index,
+                        planned_date_start='2027-03-%02d 08:00:00' % (
+                            index + 1),
+                        planned_date_end='2027-03-%02d 12:00:00' % (
+                            index + 1))
+                self.env['training.sequence'].recompute()
+        finally:
+            Sequence._compute_dates = compute
+        self.assertLessEqual(sum(computed), 12 + 2)
+        self.assertEqual(session.date_start, '2027-03-01 08:00:00')
+        self.assertEqual(session.date_end, '2027-03-12 12:00:00')
