@@ -5,7 +5,7 @@
     "summary": "Training sessions for French training departments: "
                "planning, registrations, funders (LHEO), certifications, "
                "attendance and portal",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Training",
     "website": "https://github.com/training-session/training_session",
     "author": "training_session contributors",
@@ -68,6 +68,7 @@
         "views/res_users_views.xml",
         "views/training_session_assets.xml",
         "views/training_portal_templates.xml",
+        "views/training_portal_session_templates.xml",
         "views/training_certification_portal_templates.xml",
         "report/training_session_reports.xml",
         "report/training_registration_reports.xml",
@@ -85,5 +86,6 @@
         "demo/training_config_demo.xml",
         "demo/training_session_demo.xml",
         "demo/training_certification_demo.xml",
+        "demo/training_document_folder_demo.xml",
     ],
 }

@@ -264,8 +264,12 @@ class ResPartner(models.Model):
         """``vals`` with the names in their case (LAST NAME, First Name),
         the name made of them and the phone numbers as ## ## ## ## ##, for
         trainee records; a clear error for an invalid phone number."""
-        is_trainee = vals.get('is_trainee', all(self.mapped('is_trainee'))
-                              if self else False)
+        # read the records only when the values do not say (a portal tutor
+        # completing a trainee's contact reads no contact)
+        if 'is_trainee' in vals:
+            is_trainee = vals['is_trainee']
+        else:
+            is_trainee = all(self.mapped('is_trainee')) if self else False
         if not is_trainee:
             return vals
         vals = dict(vals)

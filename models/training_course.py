@@ -116,6 +116,16 @@ class TrainingCourse(models.Model):
         string='Calendar invitations',
         help='Default of its new sessions: one calendar invitation per '
              'sequence to each enrolled participant.')
+    planning_lock = fields.Boolean(
+        string='Lock the planning at the first registration',
+        default=True,
+        # manual 004 (5, NOTA): workshops added to the enrolled trainees
+        help='Default of its new sessions: once a participant is '
+             'registered, only Operational Managers and Administrators '
+             'change the dates, sequences and slots. Untick it for '
+             'follow-ups whose workshops are added as they go: the '
+             'workshops added later are attached to every registered '
+             'trainee.')
     mail_default_ids = fields.One2many(
         'training.mail.default',
         'course_id',

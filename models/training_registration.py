@@ -358,7 +358,10 @@ class TrainingRegistration(models.Model):
             if value:  # none left when cancelling a sequence without slots
                 event.add(name, fields.Datetime.from_string(value).replace(
                     tzinfo=pytz.utc))
-        event.add('summary', '%s - %s' % (session.name, sequence.name))
+        # the month of a monthly session in the trainee's language
+        title = session.with_context(
+            lang=self.partner_id.lang or self.env.lang).title
+        event.add('summary', '%s - %s' % (title, sequence.name))
         event.add('description', '\n'.join(lines))
         if place:
             event.add('location', ', '.join(filter(None, (
@@ -443,7 +446,7 @@ class TrainingRegistration(models.Model):
         return (_('Dear %s,') % self.partner_id.name,
                 _('You are registered to the training session %s (%s). '
                   'Please attend the following slots:') % (
-                    self.session_id.name, self.session_id.code))
+                    self.session_id.title, self.session_id.code))
 
     @api.multi
     def certificate_text(self):
@@ -453,7 +456,7 @@ class TrainingRegistration(models.Model):
                  else '' for value in (session.date_start, session.date_end)]
         return _('We certify that %s attended the training session %s (%s), '
                  'from %s to %s, for %s hours out of %s hours planned.') % (
-            self.partner_id.name, session.name, session.code, dates[0],
+            self.partner_id.name, session.title, session.code, dates[0],
             dates[1], format_hours(self.attended_hours()),
             format_hours(session.duration_hours))
 

@@ -23,6 +23,7 @@ COURSE_FIELDS = [
     'certification_id', 'session_type', 'organisation_id', 'capacity_min',
     'capacity_target', 'capacity_max', 'scheme_id', 'funding_eligible',
     'comment', 'population_ids', 'survey_id', 'calendar_invitations',
+    'planning_lock',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
 YEAR_RE = re.compile(r'^\d{4}$')
@@ -76,6 +77,13 @@ class TrainingSession(models.Model):
     )
     month_label = fields.Char(string='Month of the session',
                               compute='_compute_month_label')
+    title = fields.Char(
+        string='Title in documents',
+        compute='_compute_title',
+        help='How documents, e-mails and calendars name the session: its '
+             'label, after its month for a session organised by month '
+             '(e.g. "mars 2027 — Accompagnement emploi").',
+    )
     user_id = fields.Many2one(
         'res.users',
         string='Responsible',
@@ -288,6 +296,18 @@ class TrainingSession(models.Model):
              'per sequence when registering, updated when the convocation '
              'is sent or a slot moves, cancelled with the sequence or the '
              'registration.')
+    planning_lock = fields.Boolean(
+        string='Lock the planning at the first registration',
+        default=True,
+        track_visibility='onchange',
+        # manual 001 locks, manual 004 (5, NOTA) adds workshops later
+        help='Once a participant is registered, only Operational Managers '
+             'and Administrators change the dates, sequences and slots. '
+             'When unticked, users add, move and remove workshops after the '
+             'registrations, and the workshops added are attached to every '
+             'registered trainee. Once participants are registered, only '
+             'an Operational Manager or an Administrator changes this '
+             'setting.')
     calendar_invitation_ids = fields.One2many(
         'training.calendar.invitation', 'session_id',
         string='Calendar invitations sent', readonly=True,
@@ -629,6 +649,12 @@ class TrainingSession(models.Model):
                 fields.Date.from_string(session.month), 'MMMM y',
                 locale=locale)
 
+    @api.depends('name', 'month')
+    def _compute_title(self):
+        for session in self:
+            session.title = session.name if not session.month else \
+                '%s — %s' % (session.month_label, session.name)
+
     @api.model
     def _first_of_month(self, vals):
         """``vals`` with the month as its first day."""
@@ -711,6 +737,8 @@ class TrainingSession(models.Model):
     def write(self, vals):
         vals = self._first_of_month(vals)
         self._check_validation_flag(vals)
+        if 'planning_lock' in vals:
+            self._check_planning_lock_change(vals['planning_lock'])
         if FUNDED_FIELDS.intersection(vals) and \
                 not by_workflow(self) and \
                 self.filtered('is_validated'):
@@ -767,9 +795,17 @@ class TrainingSession(models.Model):
         return super(TrainingSession, published).export_data(
             fields_to_export, raw_data=raw_data)
 
+    @api.depends('code', 'month')
+    def _compute_display_name(self):
+        super(TrainingSession, self)._compute_display_name()
+
     @api.multi
     def name_get(self):
-        return [(session.id, '[%s] %s' % (session.code, session.name))
+        """A session organised by month is named by its month, in the
+        user's language, then its label (manual 004); the others by their
+        code and label."""
+        return [(session.id, session.title if session.month
+                 else '[%s] %s' % (session.code, session.name))
                 for session in self]
 
     @api.model
@@ -853,22 +889,49 @@ class TrainingSession(models.Model):
             result.setdefault(sequence.session_id.id, []).append(sequence)
         return result
 
+    @api.model
+    def _may_change_locked_planning(self):
+        """Whether the user changes the planning of sessions with
+        registered participants: Operational Managers and Administrators
+        (manual 001)."""
+        return self.env.uid == SUPERUSER_ID or \
+            self.env.user.has_group(PLANNING_MANAGER_GROUP)
+
     @api.multi
     def _check_planning_lock(self):
-        """Refuse a change of dates or slots on sessions that have registered
-        participants, unless the user is an Operational Manager or an
-        Administrator (manual 001)."""
-        if self.env.uid == SUPERUSER_ID or \
-                self.env.user.has_group(PLANNING_MANAGER_GROUP):
+        """Refuse a change of dates or slots on sessions that lock their
+        planning (``planning_lock``) and have registered participants,
+        unless the user is an Operational Manager or an Administrator
+        (manual 001). Sessions that do not lock it take workshops added,
+        moved or removed later (manual 004)."""
+        if self._may_change_locked_planning():
             return
         counts = self._registered_counts()
-        locked = self.filtered(lambda session: counts.get(session.id))
+        locked = self.filtered(lambda session: session.planning_lock and
+                               counts.get(session.id))
         if locked:
             raise UserError(_(
                 'Participants are registered to %s: its dates and slots '
                 'can no longer be changed. Ask an Operational Manager or '
                 'an Administrator.'
             ) % ', '.join(locked.mapped('display_name')))
+
+    @api.multi
+    def _check_planning_lock_change(self, value):
+        """Only Operational Managers and Administrators lock or unlock the
+        planning of sessions with registered participants: users would
+        otherwise lift the lock that binds them."""
+        if self._may_change_locked_planning():
+            return
+        changed = self.filtered(
+            lambda session: session.planning_lock != bool(value))
+        counts = changed._registered_counts()
+        refused = changed.filtered(lambda session: counts.get(session.id))
+        if refused:
+            raise UserError(_(
+                'Participants are registered to %s: only an Operational '
+                'Manager or an Administrator changes whether its planning '
+                'is locked.') % ', '.join(refused.mapped('display_name')))
 
     # ------------------------------------------------------------ duplicate
     @api.multi

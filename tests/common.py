@@ -3,6 +3,7 @@ import datetime
 import functools
 import json
 import os
+import re
 import signal
 import subprocess
 from contextlib import contextmanager
@@ -290,6 +291,24 @@ class BrowserCase(HttpCase):
                 for bundle in cls.BUNDLES:
                     QWeb._get_asset_nodes(bundle, {})
             BrowserCase._bundles_ready = True
+
+    def authenticate(self, user, password):
+        # back to the test's session (a login through the form gave the
+        # opener another one)
+        self.opener.cookies.clear()
+        self.opener.cookies['session_id'] = self.session_id
+        return super(BrowserCase, self).authenticate(user, password)
+
+    def login(self, login):
+        """Log in through the login form (``authenticate`` reads the user
+        on the test's own cursor, which does not see the users created in
+        ``setUp``); the password is the login."""
+        self.opener.cookies.clear()
+        page = self.url_open('/web/login', timeout=60)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        self.url_open('/web/login', data={
+            'login': login, 'password': login, 'redirect': '/my',
+            'csrf_token': token.group(1)}, timeout=60)
 
     @contextmanager
     def server_env(self, user=odoo.SUPERUSER_ID):

@@ -101,6 +101,14 @@ TRAINEE_PAGES = [
     '/my', '/my/training', '/my/training/registration/%(registration_id)d',
     '/my', '/my/training/catalogue']
 
+TUTOR_PAGES = [
+    '/my', '/my/training/tutoring', '/my/training/slot/%(slot_id)d',
+    '/my/training/session/%(session_id)d',
+    '/my/training/session/%(session_id)d/trainee/%(trainee_id)d',
+    '/my/training/session/%(session_id)d?saved=%(trainee_id)d',
+    '/my/training/session/%(session_id)d/documentation',
+    '/my/training/session/%(session_id)d?sent=1']
+
 
 class TestPortalBrowser(BrowserCase):
     """Trainers and trainees in the portal (issue 7), in Chromium, at a
@@ -118,6 +126,45 @@ class TestPortalBrowser(BrowserCase):
 
     def test_trainee_edits_phone_and_downloads_ics_on_a_phone(self):
         self._trainee_edits_phone_and_downloads_ics(PHONE)
+
+    def test_tutor_follows_their_session(self):
+        self._tutor_follows_their_session()
+
+    def test_tutor_follows_their_session_on_a_phone(self):
+        self._tutor_follows_their_session(PHONE)
+
+    def _tutor_follows_their_session(self, viewport=None):
+        """Manual 004 (6, 8, 12) for a tutor on the portal: the session's
+        page, its registrant list, a trainee's e-mail completed, the
+        documentation sent."""
+        with self.server_env() as env:
+            ref = env.ref
+            slot = ref('training_session.training_slot_emploi_1_demo')
+            chevalier = ref('training_session.'
+                            'partner_trainee_chevalier_demo')
+            params = {
+                'slot_id': slot.id, 'session_id': slot.session_id.id,
+                'trainee_id': chevalier.id,
+                'document_id': ref('training_session.'
+                                   'attachment_guide_entretien_demo').id,
+                'email': 'lucas.chevalier@example.fr'}
+            last_mail = env['mail.mail'].search([], order='id desc',
+                                                limit=1).id or 0
+        pages = dict(params)
+        if viewport:
+            params['viewport'] = viewport
+        result = self.browser_run('portal_tutor', login='tuteur', **params)
+        self.assertTrue(result['registrants'].endswith('.pdf'))
+        self.assertIn('lucas.chevalier@example.fr', result['contact'])
+        self.assertTrue(result['sent'])
+        self._assert_checked(result, TUTOR_PAGES, viewport, pages)
+        with self.server_env() as env:
+            mails = env['mail.mail'].search([('id', '>', last_mail)])
+            # the three trainees (Chevalier has an e-mail now), the copy
+            self.assertEqual(len(mails), 4)
+            self.assertEqual(
+                set(mails.mapped('attachment_ids.name')),
+                {"Guide de l'entretien d'embauche.pdf"})
 
     def _assert_checked(self, result, pages, viewport, values):
         width = viewport['width'] if viewport else DESKTOP

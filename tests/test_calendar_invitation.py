@@ -192,6 +192,23 @@ class TestCalendarInvitations(TrainingCase):
         self.assertEqual(invitation.state, 'sent')
         self.assertEqual(invitation.revision, 0)
 
+    def test_monthly_session_named_by_its_month(self):
+        """Manual 004 (1): the event of a monthly session shows its month,
+        in the trainee's language."""
+        _calendar, event = self._event_of(self.may)
+        self.assertEqual(str(event['SUMMARY']),
+                         'Manager une équipe - Séquence 1')
+        self.session.month = '2027-05-01'
+        self.hugo.lang = 'fr_FR'
+        self.assertEqual(str(self.reg._ics_event(self.may)['SUMMARY']),
+                         'mai 2027 — Manager une équipe - Séquence 1')
+        # without a language of their own, the sender's
+        self.hugo.lang = False
+        self.assertEqual(
+            str(self.reg.with_context(lang='en_US')._ics_event(
+                self.may)['SUMMARY']),
+            'May 2027 — Manager une équipe - Séquence 1')
+
     def test_convocation_updates_the_invitations(self):
         self.session.session_type = 'inter'
         self.reg.action_send_convocation()

@@ -92,24 +92,6 @@ class EntityPortalCase(BrowserCase):
         return self.url_open(url, data=dict(data, csrf_token=token.group(1)),
                              timeout=60)
 
-    def authenticate(self, user, password):
-        # back to the test's session (a login through the form gave the
-        # opener another one)
-        self.opener.cookies.clear()
-        self.opener.cookies['session_id'] = self.session_id
-        return super(EntityPortalCase, self).authenticate(user, password)
-
-    def login(self, login):
-        """Log in through the login form (``authenticate`` reads the user
-        on the test's own cursor, which does not see the users created in
-        ``setUp``); the password is the login."""
-        self.opener.cookies.clear()
-        page = self.get('/web/login')
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        self.url_open('/web/login', data={
-            'login': login, 'password': login, 'redirect': '/my',
-            'csrf_token': token.group(1)}, timeout=60)
-
     def _cert(self, env, key_or_id):
         return env['training.certification.session'].browse(
             self.ids.get(key_or_id, key_or_id))

@@ -72,3 +72,35 @@ class TestMailTemplates(TrainingCase):
                               values['body_html'],
                               '%s (%s)' % (template.name, lang))
                 self.assertIn('Bonjour', values['body_html'], template.name)
+
+    def test_monthly_session_named_by_its_month(self):
+        """Manual 004 (1): the mails name a session organised by month by
+        its month, in the trainee's language; the others by their label."""
+        session = self._session_with_slot(
+            name='Accompagnement emploi', month='2027-03-01',
+            session_type='inter', calendar_invitations=True,
+            publication_state='published')
+        hugo = self.Partner.create({'name': 'Hugo Lambert', 'lang': 'fr_FR',
+                                    'email': 'hugo@example.fr'})
+        registration = self._register(session, hugo)
+        values = self.env.ref(
+            'training_session.mail_template_registration_convocation'
+        ).generate_email(registration.id, ['subject', 'body_html'])
+        self.assertEqual(values['subject'],
+                         'Convocation : mars 2027 — Accompagnement emploi')
+        self.assertIn('mars 2027 — Accompagnement emploi</strong> (%s)'
+                      % session.code, values['body_html'])
+        invitation = self.env['training.calendar.invitation'].search(
+            [('registration_id', '=', registration.id)])
+        values = self.env.ref(
+            'training_session.mail_template_calendar_invitation'
+        ).generate_email(invitation.id, ['subject'])
+        self.assertEqual(values['subject'],
+                         'Invitation : mars 2027 — Accompagnement emploi - '
+                         'Séquence')
+        session.month = False
+        values = self.env.ref(
+            'training_session.mail_template_registration_convocation'
+        ).generate_email(registration.id, ['subject'])
+        self.assertEqual(values['subject'],
+                         'Convocation : Accompagnement emploi')

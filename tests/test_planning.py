@@ -252,6 +252,129 @@ class TestPlanningLock(TrainingCase):
         self.assertEqual(self._attempts(self.manager), [])
         self.assertEqual(self._attempts(self.admin), [])
 
+    def test_locked_by_default(self):
+        self.assertTrue(self.session.planning_lock)
+        self.assertTrue(self.env['training.course'].create(
+            {'name': 'Cours verrouillé'}).planning_lock)
+
+    def test_unlocked_session_takes_planning_changes_from_users(self):
+        """Manual 004 (5, NOTA): workshops are added to a session whose
+        trainees are enrolled, by the employment officer."""
+        self.session.planning_lock = False
+        self._register(self.session)
+        self.assertEqual(self._attempts(self.user), [])
+
+    def test_only_the_sessions_own_setting_counts(self):
+        course = self.env['training.course'].create(
+            {'name': 'Suivi emploi', 'planning_lock': False})
+        self.session.course_id = course
+        self._register(self.session)
+        # the course's setting is a default of its new sessions only
+        self.assertEqual(len(self._attempts(self.user)), 7)
+        unlocked = self._create_session(course_id=course.id)
+        self.assertFalse(unlocked.planning_lock)
+        course.planning_lock = True
+        self.assertFalse(unlocked.planning_lock)
+
+    def test_only_managers_change_the_setting_once_registered(self):
+        session = self.session.sudo(self.user)
+        # before any registration, the user decides
+        session.planning_lock = False
+        session.planning_lock = True
+        self._register(self.session)
+        with self.assertRaisesRegex(
+                UserError, 'Operational Manager|Responsable Opérationnel'), \
+                self.cr.savepoint():
+            session.write({'planning_lock': False})
+        # writing the value it has changes nothing: accepted
+        session.write({'planning_lock': True})
+        # nor from the course, as the form's onchange would
+        course = self.env['training.course'].create(
+            {'name': 'Suivi emploi', 'planning_lock': False})
+        with self.assertRaises(UserError), self.cr.savepoint():
+            session.write({'course_id': course.id, 'planning_lock': False})
+        self.session.sudo(self.manager).planning_lock = False
+        self.assertFalse(self.session.planning_lock)
+        self.assertEqual(self._attempts(self.user), [])
+        with self.assertRaises(UserError), self.cr.savepoint():
+            session.write({'planning_lock': True})
+        self.session.sudo(self.admin).planning_lock = True
+        self.assertEqual(len(self._attempts(self.user)), 7)
+
+
+class TestWorkshopsAddedLater(TrainingCase):
+    """Manual 004 (5, NOTA): a workshop added to a session that does not
+    lock its planning is attached to the trainees already enrolled, who
+    get its invitation and its mails."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestWorkshopsAddedLater, cls).setUpClass()
+        course = cls.env['training.course'].create(
+            {'name': 'Accompagnement emploi', 'planning_lock': False})
+        cls.session = cls._create_session(
+            course_id=course.id, month='2027-03-01',
+            calendar_invitations=True, publication_state='published')
+        cls.first = cls._add_sequence(cls.session, 'Atelier 1', slots=[
+            ('2027-03-01 08:00:00', '2027-03-01 15:00:00')], cycle='1')
+        cls.trainees = cls.Partner.create({
+            'name': 'Hugo Lambert', 'email': 'hugo@example.fr'}) | \
+            cls.Partner.create({'name': 'Léa Morel',
+                                'email': 'lea@example.fr'})
+        cls.registrations = cls.session.register_partners(
+            cls.trainees, state='confirmed')
+
+    def test_copied_from_the_course(self):
+        self.assertFalse(self.session.planning_lock)
+
+    def test_new_workshop_attached_to_every_trainee(self):
+        user = self.user
+        workshop = self.Sequence.sudo(user).create({
+            'session_id': self.session.id, 'name': 'Atelier 2',
+            'cycle': '2'})
+        slot = self.Slot.sudo(user).create({
+            'sequence_id': workshop.id,
+            'date_start': '2027-03-15 08:00:00',
+            'date_end': '2027-03-15 15:00:00'})
+        self.assertEqual(
+            sorted(slot.attendance_ids.mapped('partner_id.name')),
+            ['Hugo Lambert', 'Léa Morel'])
+        for registration in self.registrations:
+            self.assertEqual(len(registration.attendance_ids), 2)
+        # a slot added to a workshop already there too
+        other = self.Slot.sudo(user).create({
+            'sequence_id': self.first.id,
+            'date_start': '2027-03-02 08:00:00',
+            'date_end': '2027-03-02 11:00:00'})
+        self.assertEqual(other.attendance_ids.mapped('registration_id'),
+                         self.registrations)
+        # each trainee is invited to it, and its trainer file planned
+        invitations = self.env['training.calendar.invitation'].search(
+            [('sequence_id', '=', workshop.id)])
+        self.assertEqual(invitations.mapped('registration_id'),
+                         self.registrations)
+        self.assertEqual(set(invitations.mapped('state')), {'sent'})
+        trainer_file = self.session.mail_ids.filtered(
+            lambda mail: mail.kind == 'trainer_file')
+        self.assertIn(workshop, trainer_file.schedule_ids.mapped(
+            'sequence_id'))
+        self.assertEqual(self.session.date_end, '2027-03-15 15:00:00')
+
+    def test_workshop_moved_and_removed_by_the_user(self):
+        workshop = self._add_sequence(self.session, 'Atelier 2', slots=[
+            ('2027-03-15 08:00:00', '2027-03-15 15:00:00')])
+        slot = workshop.slot_ids.sudo(self.user)
+        slot.write({'date_start': '2027-03-16 08:00:00',
+                    'date_end': '2027-03-16 15:00:00'})
+        self.assertEqual(len(slot.attendance_ids), 2)
+        self.assertEqual(set(slot.attendance_ids.mapped('date_start')),
+                         {'2027-03-16 08:00:00'})
+        workshop.sudo(self.user).unlink()
+        self.assertFalse(slot.exists())
+        for registration in self.registrations:
+            self.assertEqual(registration.attendance_ids.mapped('slot_id'),
+                             self.first.slot_ids)
+
 
 class TestPlannedDates(TrainingCase):
     """A sequence without slots keeps the dates entered on it."""

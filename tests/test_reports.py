@@ -127,6 +127,43 @@ class TestSessionReports(ReportCase):
         self.assertGreaterEqual(page_count, 2)
 
 
+class TestMonthlySessionDocuments(ReportCase):
+    """Manual 004 (1): a session organised by month is named by its month
+    on its documents."""
+
+    def setUp(self):
+        super(TestMonthlySessionDocuments, self).setUp()
+        self.session.month = '2027-03-01'
+        self.title = 'mars 2027 — Ateliers emploi'
+
+    def test_registrant_list_and_attendance_sheets(self):
+        for xmlid in ('action_report_registrant_list',
+                      'action_report_attendance_sheet',
+                      'action_report_attendance_sheet_cycle_1'):
+            report = self.env.ref('training_session.%s' % xmlid)
+            text = _text(report.with_context(lang='fr_FR').render_qweb_html(
+                self.session.ids)[0])
+            self.assertIn(self.title, text, xmlid)
+            self.assertNotIn(self.session.code, text, xmlid)
+            english = _text(report.with_context(
+                lang='en_US').render_qweb_html(self.session.ids)[0])
+            self.assertIn('March 2027 — Ateliers emploi', english, xmlid)
+        # the other sessions keep their code and label
+        other = self._create_session(name='Bureautique')
+        text = self._html('action_report_registrant_list', other)
+        self.assertIn('[%s] Bureautique' % other.code, text)
+
+    def test_convocation_certificate_and_export(self):
+        self.reg.partner_id.lang = 'fr_FR'
+        intro = self.reg.convocation_texts()[1]
+        self.assertIn('%s (%s)' % (self.title, self.session.code), intro)
+        self.assertIn(self.title, self.reg.certificate_text())
+        self.session.publication_state = 'published'
+        action = self.env['training.participant.export'].with_context(
+            lang='fr_FR').sudo(self.user).export_sessions(self.session)
+        self.assertIn(self.title, self._strings(action))
+
+
 class TestRegistrationReports(ReportCase):
 
     def test_convocation_lists_the_planning_in_local_time(self):

@@ -141,6 +141,47 @@ class TestRoles(TrainingCase):
         with self.assertRaises(AccessError):
             self.unpublished.sudo(self.trainee).read(['name'])
 
+    def test_trainee_follows_the_unpublished_sessions_they_are_in(self):
+        """Manual 004 (9): an enrolled trainee reads their registration,
+        the planning and the attendance comments of an unpublished session;
+        a mere request in it stays hidden, as do the others' registrations
+        and unpublished sessions they are not enrolled in."""
+        request = self.unpublished.registration_ids
+        self.assertEqual(request.state, 'draft')
+        with self.assertRaises(AccessError):
+            self.unpublished.sudo(self.trainee).read(['name'])
+        request.state = 'confirmed'
+        other = self.Registration.create({
+            'session_id': self.unpublished.id, 'state': 'confirmed',
+            'partner_id': self.Partner.create({'name': 'Voisin'}).id})
+        as_trainee = self.unpublished.sudo(self.trainee)
+        self.assertEqual(as_trainee.read(['name'])[0]['name'], 'Brouillon')
+        self.assertEqual(self._sessions_seen_by(self.trainee),
+                         self.followed | self.unpublished)
+        self.assertEqual(
+            self.env['training.slot'].sudo(self.trainee).search(
+                [('session_id', '=', self.unpublished.id)]),
+            self.unpublished.slot_ids)
+        self.assertEqual(
+            self.env['training.sequence'].sudo(self.trainee).search(
+                [('session_id', '=', self.unpublished.id)]),
+            self.unpublished.sequence_ids)
+        line = request.attendance_ids[:1]
+        line.comment = 'Apporter son CV'
+        self.assertEqual(line.sudo(self.trainee).comment, 'Apporter son CV')
+        self.assertEqual(
+            self.Registration.sudo(self.trainee).search(
+                [('session_id', '=', self.unpublished.id)]), request)
+        with self.assertRaises(AccessError):
+            other.sudo(self.trainee).read(['partner_id'])
+        # the catalogue: published sessions only
+        self.assertNotIn(self.unpublished, self.Session.sudo(
+            self.trainee).portal_catalogue())
+        # cancelled: hidden again
+        request.state = 'cancelled'
+        with self.assertRaises(AccessError):
+            self.unpublished.sudo(self.trainee).read(['name'])
+
     def test_portal_roles_cannot_create(self):
         for user in (self.trainer, self.tutor, self.trainee):
             with self.assertRaises(AccessError):

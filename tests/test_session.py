@@ -232,3 +232,37 @@ class TestMonthlySessions(TrainingCase):
         arch = self.env['training.session'].fields_view_get(
             view_type='tree')['arch']
         self.assertIn('month_label', arch)
+
+    def test_display_name_is_the_month_then_the_label(self):
+        """Manual 004 (1): the system then shows only the month and the
+        year, wherever the session appears."""
+        session = self._create_session(name='Accompagnement emploi',
+                                       month='2027-03-17')
+        self.assertEqual(session.with_context(lang='fr_FR').display_name,
+                         'mars 2027 — Accompagnement emploi')
+        self.assertEqual(session.with_context(lang='en_US').display_name,
+                         'March 2027 — Accompagnement emploi')
+        self.assertEqual(session.with_context(lang='fr_FR').title,
+                         'mars 2027 — Accompagnement emploi')
+        # found by its code and by its label, shown by its month
+        for term in (session.code, 'Accompagnement emploi'):
+            found = dict(self.Session.with_context(
+                lang='fr_FR').name_search(term))
+            self.assertEqual(found.get(session.id),
+                             'mars 2027 — Accompagnement emploi')
+        # follows its month and label within the transaction
+        session.write({'month': '2027-04-02', 'name': 'Suivi emploi'})
+        self.assertEqual(session.with_context(lang='fr_FR').display_name,
+                         'avril 2027 — Suivi emploi')
+        # the other sessions keep their code and label
+        other = self._create_session(name='Bureautique')
+        self.assertEqual(other.display_name, '[%s] Bureautique' % other.code)
+        self.assertEqual(other.title, 'Bureautique')
+        # a registration names the session by its month too
+        self._add_sequence(session, slots=[
+            ('2027-04-05 08:00:00', '2027-04-05 12:00:00')])
+        registration = self._register(session, self.Partner.create(
+            {'name': 'Hugo Lambert'}))
+        self.assertEqual(
+            registration.with_context(lang='fr_FR').display_name,
+            'avril 2027 — Suivi emploi - Hugo Lambert')

@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html_escape
+from odoo.tools import html2plaintext, html_escape, plaintext2html
 
 from ..models.training_registration import (REGISTERED_STATES,
                                             TRAINING_USER_GROUP, TUTOR_GROUP)
@@ -136,9 +138,12 @@ class TrainingDocumentationWizard(models.TransientModel):
 
     @api.multi
     def _trainees(self):
-        """(registered trainees with an e-mail, those without), by name."""
+        """(registered trainees with an e-mail, those without), by name,
+        for a sender of the session: read as superuser, since tutors on
+        the portal read no contact."""
         self.ensure_one()
-        trainees = self.session_id.registration_ids.filtered(
+        self._check_sender(self.session_id)
+        trainees = self.session_id.sudo().registration_ids.filtered(
             lambda reg: reg.state in REGISTERED_STATES).mapped('partner_id')
         trainees = trainees.sorted(
             lambda partner: (partner.name or '').lower())
@@ -210,6 +215,47 @@ class TrainingDocumentationWizard(models.TransientModel):
             author_id=sender.id, message_type='comment',
             subtype='mail.mt_note', attachment_ids=documents.ids)
         return {'type': 'ir.actions.act_window_close'}
+
+    @api.model
+    def portal_send(self, session, subject, text, folder_document_ids=(),
+                    uploads=()):
+        """The documentation sent by a tutor from the portal (manual 004,
+        12): ``text`` the message as typed, ``folder_document_ids`` chosen
+        among the folders' documents, ``uploads`` (file name, content)
+        pairs; checked and sent as from the back office, nothing kept when
+        it is refused."""
+        self._check_sender(session)
+        documents = self.portal_folder_documents().filtered(
+            lambda doc: doc.id in folder_document_ids)
+        wizard = self.create({
+            'session_id': session.id,
+            'subject': (subject or '').strip() or
+            self._default_texts(session)[0],
+            'body': plaintext2html(text or ''),
+            'folder_document_ids': [(6, 0, documents.ids)],
+        })
+        Attachment = self.env['ir.attachment'].sudo()
+        wizard.attachment_ids = [(6, 0, [Attachment.create({
+            'name': name, 'datas_fname': name,
+            'datas': base64.b64encode(content),
+            'res_model': self._name, 'res_id': wizard.id}).id
+            for name, content in uploads])]
+        return wizard.action_send()
+
+    @api.model
+    def portal_folder_documents(self):
+        """The documents of the folders the user reads (the tutors), by
+        folder and name, as superuser for their contents."""
+        folders = self.env[FOLDER_MODEL].search([])
+        return folders.sudo().mapped('attachment_ids').filtered(
+            lambda doc: doc.res_model == FOLDER_MODEL and doc.res_id
+        ).sorted(lambda doc: (doc.res_id, (doc.name or '').lower()))
+
+    @api.model
+    def portal_default_text(self, session):
+        """The message proposed to a tutor, as plain text to edit."""
+        subject, body = self._default_texts(session)
+        return subject, html2plaintext(body)
 
     @api.model
     def _portal_logins(self, partners):

@@ -52,7 +52,7 @@ class TrainingLheoExportWizard(models.TransientModel):
     def _problems_html(self, problems):
         return ''.join(
             '<p><strong>%s %s</strong></p><ul>%s</ul>' % (
-                html_escape(session.code), html_escape(session.name),
+                html_escape(session.code), html_escape(session.title),
                 ''.join('<li>%s</li>' % html_escape(message)
                         for message in messages))
             for session, messages in problems.items())

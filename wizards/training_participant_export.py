@@ -19,7 +19,8 @@ def _label(record, name):
 # the value of each column for a registration
 COLUMNS = [
     lambda reg: reg.session_id.code,
-    lambda reg: reg.session_id.name,
+    # a monthly session's month before its label
+    lambda reg: reg.session_id.title,
     lambda reg: reg.partner_id.name,
     lambda reg: reg.partner_id.email or '',
     lambda reg: reg.partner_id.phone or '',

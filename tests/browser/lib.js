@@ -315,6 +315,17 @@ class Scenario {
 
   // ------------------------------------------------------------- screenshots
   // docs/<name>.png, only with SCREENSHOTS=1 (make test leaves docs/ alone).
+  // Follow the link `selector` to `url` (a glob), then check the page.
+  async follow(page, selector, url) {
+    await Promise.all([page.waitForURL(url), page.click(selector)]);
+    await this.fits(page);
+  }
+
+  // A screenshot of the docs, which show a desktop's: none in a phone run.
+  async docShot(page, name) {
+    if (!this.phone) await this.shot(page, name);
+  }
+
   async shot(page, name) {
     if (!SCREENSHOTS) return;
     await this.idle(page);

@@ -10,15 +10,6 @@ const { scenario } = require('./lib');
 
 scenario(async (t) => {
   const p = t.params;
-  // the docs' screenshots are a desktop's: the phone run keeps them
-  const shot = async (page, name) => {
-    if (!t.phone) await t.shot(page, name);
-  };
-  // follow the link `selector` to `url` (a glob), then check the page
-  const follow = async (page, selector, url) => {
-    await Promise.all([page.waitForURL(url), page.click(selector)]);
-    await t.fits(page);
-  };
   const home = async (page) => {
     await t.goto(page, '/my');
     await t.fits(page);
@@ -28,7 +19,7 @@ scenario(async (t) => {
   await home(page);
 
   // 1. personal data: the back office's phone check, then saved at once
-  await follow(page, 'a[href="/my/training/profile"]',
+  await t.follow(page, 'a[href="/my/training/profile"]',
     '**/my/training/profile');
   const form = page.locator('form.o_training_profile');
   await form.locator('input[name=phone]').fill(p.bad_phone);
@@ -37,7 +28,7 @@ scenario(async (t) => {
   await page.waitForLoadState('load');  // the page the refusal came on
   await t.fits(page);
   await form.locator('input[name=phone]').fill(p.phone);
-  await shot(page, 'portal-trainee-profile');
+  await t.docShot(page, 'portal-trainee-profile');
   await Promise.all([
     page.waitForURL('**/my/training/profile?saved=1'),
     form.locator('button.o_training_profile_save').click(),
@@ -48,16 +39,16 @@ scenario(async (t) => {
 
   // 2. the planning of a registration and a sequence's .ics
   await home(page);
-  await follow(page, 'a[href="/my/training"]', '**/my/training');
-  await follow(page, `a.o_training_registration_${p.registration_id}`,
+  await t.follow(page, 'a[href="/my/training"]', '**/my/training');
+  await t.follow(page, `a.o_training_registration_${p.registration_id}`,
     `**/my/training/registration/${p.registration_id}`);
-  await shot(page, 'portal-trainee-registration');
+  await t.docShot(page, 'portal-trainee-registration');
   const ics = await t.download(page, page.locator(
     `a.o_training_ics[href$="/sequence/${p.sequence_id}.ics"]`));
 
   // 3. the catalogue: the sessions they may ask to attend
   await home(page);
-  await follow(page, 'a[href="/my/training/catalogue"]',
+  await t.follow(page, 'a[href="/my/training/catalogue"]',
     '**/my/training/catalogue');
   const catalogue = await page.locator('button.o_training_request').count();
 

@@ -11,29 +11,20 @@ const { scenario } = require('./lib');
 
 scenario(async (t) => {
   const p = t.params;
-  // the docs' screenshots are a desktop's: the phone run keeps them
-  const shot = async (page, name) => {
-    if (!t.phone) await t.shot(page, name);
-  };
-  // follow the link `selector` to `url` (a glob), then check the page
-  const follow = async (page, selector, url) => {
-    await Promise.all([page.waitForURL(url), page.click(selector)]);
-    await t.fits(page);
-  };
 
   const page = await t.login(p.login);
   await t.goto(page, '/my');  // portal users land on the website's home
   await t.fits(page);
-  await follow(page, 'a[href="/my/training/teaching"]',
+  await t.follow(page, 'a[href="/my/training/teaching"]',
     '**/my/training/teaching');
-  await follow(page, `a.o_training_slot_${p.slot_id}`,
+  await t.follow(page, `a.o_training_slot_${p.slot_id}`,
     `**/my/training/slot/${p.slot_id}`);
   const sheet = page.locator('form.o_training_slot_attendance');
   await sheet.locator(`select[name="state_${p.attendance_id}"]`)
     .selectOption(p.state);
   await sheet.locator(`input[name="comment_${p.attendance_id}"]`)
     .fill(p.comment);
-  await shot(page, 'portal-trainer-slot');
+  await t.docShot(page, 'portal-trainer-slot');
   await Promise.all([
     page.waitForURL('**/my/training/slot/*?saved=1'),
     sheet.locator('button.o_training_slot_save').click(),
@@ -50,10 +41,10 @@ scenario(async (t) => {
   const c = p.certification;
   const trainer = await t.login(c.login, null, '/my');
   await t.fits(trainer);
-  await follow(trainer, 'a[href="/my/training/certifications"]',
+  await t.follow(trainer, 'a[href="/my/training/certifications"]',
     '**/my/training/certifications');
   const session = `/my/training/certification/${c.session_id}`;
-  await follow(trainer, `a[href="${session}"]`, `**${session}`);
+  await t.follow(trainer, `a[href="${session}"]`, `**${session}`);
   const results = await trainer.locator(
     'form.o_training_certification select[name^="result_"]:enabled').count();
 

@@ -1,0 +1,36 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""11.0.1.1.0: a session organised by month is named by its month in its
+mails (issue 16, manual 004 section 1): the addon's mail templates print
+``object.session_id.title`` where they printed ``object.session_id.name``.
+Their file is loaded with noupdate, which an update never rewrites: the
+same substitution is made in the templates of an existing database and in
+their translations, leaving the rest of a template a user edited as it
+is."""
+
+OLD = 'object.session_id.name}'
+NEW = 'object.session_id.title}'
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    cr.execute("""
+        SELECT res_id FROM ir_model_data
+         WHERE module = 'training_session' AND model = 'mail.template'
+    """)
+    ids = tuple(row[0] for row in cr.fetchall())
+    if not ids:
+        return
+    for column in ('subject', 'body_html'):
+        # the column name comes from the tuple above, never from data
+        cr.execute("""
+            UPDATE mail_template SET {0} = replace({0}, %s, %s)
+             WHERE id IN %s AND strpos({0}, %s) > 0
+        """.format(column), (OLD, NEW, ids, OLD))
+    cr.execute("""
+        UPDATE ir_translation
+           SET src = replace(src, %s, %s), value = replace(value, %s, %s)
+         WHERE type = 'model' AND res_id IN %s
+           AND name IN ('mail.template,subject', 'mail.template,body_html')
+           AND (strpos(src, %s) > 0 OR strpos(value, %s) > 0)
+    """, (OLD, NEW, OLD, NEW, ids, OLD, OLD))
