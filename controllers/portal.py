@@ -2,6 +2,7 @@
 import base64
 
 from psycopg2 import IntegrityError
+from werkzeug.urls import url_encode
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -400,7 +401,13 @@ class TrainingPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({'page_name': 'training_slot', 'error': False,
                        'saved': bool(post.get('saved'))})
-        if request.httprequest.method == 'POST':
+        if request.httprequest.method == 'POST' and post.get('countersign'):
+            saved = self._save(
+                values, lambda: as_user.countersign(post.get('signature')),
+                '/my/training/slot/%d?countersigned=1' % slot.id)
+            if saved:
+                return saved
+        elif request.httprequest.method == 'POST':
             lines = {}
             for attendance in slot.attendance_ids:
                 state = post.get('state_%d' % attendance.id)
@@ -421,8 +428,31 @@ class TrainingPortal(CustomerPortal):
             'can_validate': as_user.portal_can_validate(),
             'documents': as_user.portal_trainer_documents(),
         })
+        values.update(self._slot_signing_values(slot, values['can_record']))
         return request.render('training_session.portal_training_slot',
                               values)
+
+    @staticmethod
+    def _slot_signing_values(slot, can_record):
+        """What the slot's page shows of the signatures (issue 17): the
+        QR code of the signing link while the window is open, for the
+        trainers."""
+        start, end = slot._signing_window()
+        link = False
+        if can_record and slot.signing_open():
+            base = request.env['ir.config_parameter'].sudo().get_param(
+                'web.base.url', '').rstrip('/')
+            link = '%s/my/training/sign/%d/%s' % (base, slot.id,
+                                                  slot.signing_token())
+        return {
+            'signing_link': link,
+            'signing_qr': link and '/report/barcode/?%s' % url_encode({
+                'type': 'QR', 'value': link, 'width': 280, 'height': 280}),
+            'can_countersign': can_record and not slot.trainer_signed_on and
+            start <= fields.Datetime.now(),
+            'window_start': slot._local_time(start),
+            'window_end': slot._local_time(end),
+        }
 
     def _slot_for_staff(self, slot_id):
         """The slot ``slot_id`` as the user, if they teach it or tutor its

@@ -6,6 +6,7 @@ from odoo.http import request
 from ..models.res_partner import CONTACT_FIELDS
 from ..models.training_registration import REGISTERED_STATES
 from ..models.training_session_portal import DIRECTORY_ONLY_KEY
+from ..wizards.training_documentation_wizard import MAX_ATTACHMENT_SIZE
 from .portal import TrainingPortal
 
 # the attendance sheets of a session: the whole one, or a cycle's
@@ -200,7 +201,10 @@ class TrainingSessionPortal(TrainingPortal):
                               request.httprequest.form.getlist('document_id')
                               if value.isdigit()],
             })
-            uploads = [(upload.filename, upload.read()) for upload in
+            # a file over the limit is refused whatever its length: read
+            # no more than that
+            uploads = [(upload.filename, upload.read(
+                MAX_ATTACHMENT_SIZE + 1)) for upload in
                        request.httprequest.files.getlist('upload')
                        if upload.filename]
             user_session = request.env['training.session'].browse(

@@ -32,6 +32,7 @@ from . import training_sequence
 from . import training_slot
 from . import training_registration
 from . import training_attendance
+from . import training_attendance_history
 from . import training_cost_line
 from . import training_funding
 from . import training_info_session

@@ -27,6 +27,10 @@ IMPORT_KEY = 'training_session_import'
 # SessionCodes (session_codes.py), an object no client can send
 CODES_KEY = 'training_session_codes'
 
+# the attendance's signing and correction methods write its signature
+# fields and the state of a signed line
+SIGNATURE_KEY = 'training_attendance_signature'
+
 
 class _Token(object):
     """The value of the private keys: one instance, never serialised."""

@@ -329,15 +329,22 @@ class ResPartner(models.Model):
         return vals
 
     @api.multi
-    def tutor_update_contact(self, values):
-        """A tutor completes the e-mail and phone numbers of a trainee of
-        one of their sessions (manual 004, 8), with the back office's
-        checks; as superuser, since tutors only read contacts."""
+    def _check_contact_completer(self):
+        """AccessError unless the user is a training user or a tutor of
+        a session of this trainee."""
         self.ensure_one()
         if not self.env.user.has_group(TRAINING_USER_GROUP) and \
                 not self._tutored():
             raise AccessError(_('Only the tutors of their sessions complete '
                                 'the contact details of a trainee.'))
+
+    @api.multi
+    def tutor_update_contact(self, values):
+        """A tutor completes the e-mail and phone numbers of a trainee of
+        one of their sessions (manual 004, 8), with the back office's
+        checks; as superuser, since tutors only read contacts."""
+        self.ensure_one()
+        self._check_contact_completer()
         return self.sudo().write(self._checked_personal_values(
             values, CONTACT_FIELDS))
 

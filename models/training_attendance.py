@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
+from .private_context import SIGNATURE_KEY, has_private, with_private
+from .signature import checked_png, keep_signed_rows, signing_evidence
 from .training_registration import (REGISTERED_STATES, TRAINING_USER_GROUP,
                                     TUTOR_GROUP)
 
@@ -18,6 +20,10 @@ VALIDATOR_GROUPS = (
 RECORDED_FIELDS = {'state', 'comment'}
 # set by the validation only, never written directly
 VALIDATION_FIELDS = {'validated_by_id', 'validated_on'}
+# the trainee's signature and its evidence: written by sign() only, never
+# changed afterwards (a database trigger keeps them)
+SIGNATURE_FIELDS = ('signature', 'signed_on', 'signed_by_id', 'signed_ip',
+                    'signed_user_agent')
 # what a line is about: fixed (the related ones would write through)
 IDENTITY_FIELDS = {'registration_id', 'slot_id', 'session_id', 'partner_id',
                    'sequence_id', 'date_start'}
@@ -85,6 +91,41 @@ class TrainingAttendance(models.Model):
         string='Validated on',
         readonly=True,
     )
+    signature = fields.Binary(
+        string='Signature',
+        attachment=False,
+        readonly=True,
+        copy=False,
+        help='Drawn by the trainee on their phone (issue 17).',
+    )
+    signed_on = fields.Datetime(
+        string='Signed on',
+        readonly=True,
+        copy=False,
+        help='The server\'s time when the trainee signed.',
+    )
+    signed_by_id = fields.Many2one(
+        'res.users',
+        string='Signed by',
+        readonly=True,
+        copy=False,
+    )
+    signed_ip = fields.Char(
+        string='Signed from (IP address)',
+        readonly=True,
+        copy=False,
+    )
+    signed_user_agent = fields.Char(
+        string='Signed with (browser)',
+        readonly=True,
+        copy=False,
+    )
+    history_ids = fields.One2many(
+        'training.attendance.history',
+        'attendance_id',
+        string='History',
+        readonly=True,
+    )
     is_recorded = fields.Boolean(
         compute='_compute_is_recorded',
         help='Attendance recorded or validated: the line can no longer '
@@ -96,10 +137,96 @@ class TrainingAttendance(models.Model):
          'A trainee has one attendance per slot.'),
     ]
 
-    @api.depends('state', 'validated_on')
+    @api.depends('state', 'validated_on', 'signed_on')
     def _compute_is_recorded(self):
         for att in self:
-            att.is_recorded = att.state != 'todo' or bool(att.validated_on)
+            att.is_recorded = att.state != 'todo' or \
+                bool(att.validated_on or att.signed_on)
+
+    @api.model_cr
+    def init(self):
+        keep_signed_rows(self.env.cr, self._table, 'signed_on',
+                         SIGNATURE_FIELDS)
+
+    # ------------------------------------------------------------ signing
+    @api.multi
+    def sign(self, signature):
+        """The trainee signs their attendance at this slot (issue 17):
+        ``signature`` the drawn PNG (base64 or data URL). Only the trainee
+        of the line, enrolled, during the slot's signing window, before
+        the trainer countersigns; stored with the server's time, the
+        address and browser it came from, and the line set present."""
+        self.ensure_one()
+        self.check_access_rights('read')
+        self.check_access_rule('read')
+        line = self.sudo()
+        if line.partner_id != self.env.user.partner_id:
+            raise AccessError(_('Only the trainee of this attendance signs '
+                                'it.'))
+        line._check_can_sign()
+        ip_address, user_agent = signing_evidence()
+        values = {
+            'signature': checked_png(signature),
+            'signed_on': fields.Datetime.now(),
+            'signed_by_id': self.env.uid,
+            'signed_ip': ip_address,
+            'signed_user_agent': user_agent,
+            'state': 'present',
+        }
+        # the author is the trainee, as the user
+        self._add_history('signed', values['state'])
+        with_private(line, SIGNATURE_KEY).write(values)
+        return True
+
+    @api.multi
+    def _check_can_sign(self):
+        """UserError unless this line may be signed now."""
+        self.ensure_one()
+        if self.signed_on:
+            raise UserError(_('This attendance is already signed.'))
+        if self.registration_id.state not in REGISTERED_STATES:
+            raise UserError(_('Only enrolled trainees sign their '
+                              'attendance.'))
+        if self.slot_id.trainer_signed_on or self.validated_on:
+            raise UserError(_('The attendance of this slot is closed: the '
+                              'trainer countersigned it or a tutor '
+                              'validated it.'))
+        if not self.slot_id.signing_open():
+            start, end = self.slot_id._signing_window()
+            raise UserError(_(
+                'The attendance of this slot is signed from %(start)s to '
+                '%(end)s.') % {
+                    'start': self.slot_id._local_time(start),
+                    'end': self.slot_id._local_time(end)})
+
+    @api.multi
+    def correct(self, state, reason):
+        """Correct the attendance of signed lines: ``state`` with its
+        ``reason``, kept with its author in the lines' history; the
+        signature stays as it was given. Training users (and Operational
+        Managers once a tutor validated) only."""
+        if not self.env.user.has_group(TRAINING_USER_GROUP):
+            raise AccessError(_('Only training users correct a signed '
+                                'attendance.'))
+        if state not in dict(self._fields['state'].selection):
+            raise UserError(_('Unknown attendance state: %s.') % state)
+        if not (reason or '').strip():
+            raise UserError(_('Give the reason of the correction.'))
+        self.check_access_rights('write')
+        self.check_access_rule('write')
+        for line in self.filtered(lambda att: att.state != state):
+            line._add_history('correction', state, reason.strip())
+            with_private(line, SIGNATURE_KEY).write({'state': state})
+        return True
+
+    @api.multi
+    def _add_history(self, event, state_after, reason=False):
+        History = self.env['training.attendance.history'].sudo()
+        for line in self:
+            History.create({
+                'attendance_id': line.id, 'event': event,
+                'user_id': self.env.uid, 'state_before': line.state,
+                'state_after': state_after, 'reason': reason})
 
     @api.model
     def _create_missing(self, registrations=None, slots=None):
@@ -154,6 +281,13 @@ class TrainingAttendance(models.Model):
 
     @api.multi
     def write(self, vals):
+        private = has_private(self, SIGNATURE_KEY)
+        if not private and set(SIGNATURE_FIELDS).intersection(vals):
+            raise UserError(_('A signature is given by its trainee, from '
+                              'their own page, and never changed.'))
+        if not private and 'state' in vals and self.filtered('signed_on'):
+            raise UserError(_('This attendance is signed: correct it with a '
+                              'reason (Corriger), the signature stays.'))
         if self.env.uid != SUPERUSER_ID and set(vals) - RECORDED_FIELDS and \
                 not self.env.user.has_group(TRAINING_USER_GROUP):
             raise UserError(_('Trainers and tutors record the attendance and '

@@ -1,10 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What the portal needs of a session: who may see it unpublished, who
 follows it, and its trainees' directory (manual 004)."""
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .training_registration import REGISTERED_STATES
+from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
 
 # a context key that only restricts a registrant list to the directory
 # (a client sending it sees less, never more)
@@ -42,6 +42,12 @@ class TrainingSession(models.Model):
         if isinstance(value, models.BaseModel):
             value = value.ids
         ids = [value] if isinstance(value, int) else list(value or [])
+        # who is enrolled where is the back office's: anyone else (a
+        # trainee's record rule included) searches their own enrolments
+        if self.env.uid != SUPERUSER_ID and \
+                not self.env.user.has_group(TRAINING_USER_GROUP):
+            ids = [partner_id for partner_id in ids
+                   if partner_id == self.env.user.partner_id.id]
         if not ids:
             return [('id', '=', 0)]
         self.env.cr.execute("""
@@ -91,6 +97,8 @@ class TrainingSession(models.Model):
         """The registered trainees who agreed to appear in the directory:
         what the trainees, the trainers and the tutors of the session see
         of each other on the portal."""
+        self.check_access_rights('read')
+        self.check_access_rule('read')
         return self.with_context(**{DIRECTORY_ONLY_KEY: True}).sudo() \
             .registrant_list()
 

@@ -1,14 +1,26 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+import hashlib
+import hmac
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .private_context import SIGNATURE_KEY, has_private, with_private
+from .signature import checked_png, keep_signed_rows
 from .training_calendar_invitation import SLOT_EVENT_FIELDS
-from .training_registration import TUTOR_GROUP
+from .training_registration import REGISTERED_STATES, TUTOR_GROUP
 
 # what moves the first or last day of the slot's session
 PERIOD_FIELDS = {'date_start', 'date_end', 'sequence_id'}
+# the trainer's countersignature: written by countersign() only, never
+# changed afterwards (a database trigger keeps them)
+COUNTERSIGNATURE_FIELDS = ('trainer_signature', 'trainer_signed_on',
+                           'trainer_signed_by_id')
+# the signing window around a slot, in minutes: system parameters and
+# their defaults (issue 17)
+SIGNING_BEFORE = ('training_session.signing_minutes_before', 15)
+SIGNING_AFTER = ('training_session.signing_minutes_after', 60)
 
 # Bookings of a slot: its room and each of the people who teach in it.
 _BOOKINGS_SQL = """
@@ -126,6 +138,37 @@ class TrainingSlot(models.Model):
         'training.attendance',
         'slot_id',
         string='Attendance',
+    )
+    trainer_signature = fields.Binary(
+        string='Trainer\'s countersignature',
+        attachment=False,
+        readonly=True,
+        copy=False,
+    )
+    trainer_signed_on = fields.Datetime(
+        string='Countersigned on',
+        readonly=True,
+        copy=False,
+    )
+    trainer_signed_by_id = fields.Many2one(
+        'res.users',
+        string='Countersigned by',
+        readonly=True,
+        copy=False,
+    )
+    signed_count = fields.Integer(
+        string='Signatures',
+        compute='_compute_signing_state',
+    )
+    signing_state = fields.Selection(
+        [('none', 'No signature'),
+         ('partial', 'Signatures missing'),
+         ('signed', 'Signed by all'),
+         ('countersigned', 'Countersigned')],
+        string='Signing',
+        compute='_compute_signing_state',
+        help='The trainees\' signatures of this slot and the trainer\'s '
+             'countersignature (issue 17).',
     )
     conflict_slot_ids = fields.Many2many(
         'training.slot',
@@ -270,6 +313,10 @@ class TrainingSlot(models.Model):
 
     @api.multi
     def write(self, vals):
+        if set(COUNTERSIGNATURE_FIELDS).intersection(vals) and \
+                not has_private(self, SIGNATURE_KEY):
+            raise UserError(_('The countersignature is given by the slot\'s '
+                              'trainer from the portal, and never changed.'))
         self = self._with_switch(vals)
         self.mapped('session_id')._check_planning_lock()
         if vals.get('sequence_id'):
@@ -296,6 +343,131 @@ class TrainingSlot(models.Model):
         if SLOT_EVENT_FIELDS.intersection(vals):
             (sequences | self.mapped('sequence_id'))._notify_calendar()
         return result
+
+    @api.depends('attendance_ids.signed_on', 'trainer_signed_on')
+    def _compute_signing_state(self):
+        counts = {}
+        if self.ids:
+            for row in self.env['training.attendance'].read_group(
+                    [('slot_id', 'in', self.ids),
+                     ('signed_on', '!=', False)],
+                    ['slot_id'], ['slot_id']):
+                counts[row['slot_id'][0]] = row['slot_id_count']
+        for slot in self:
+            signed = counts.get(slot.id, 0)
+            slot.signed_count = signed
+            if slot.trainer_signed_on:
+                slot.signing_state = 'countersigned'
+            elif not signed:
+                slot.signing_state = 'none'
+            elif signed < len(slot.attendance_ids):
+                slot.signing_state = 'partial'
+            else:
+                slot.signing_state = 'signed'
+
+    @api.model_cr
+    def init(self):
+        keep_signed_rows(self.env.cr, self._table, 'trainer_signed_on',
+                         COUNTERSIGNATURE_FIELDS)
+
+    # ------------------------------------------------------------ signing
+    @api.model
+    def _signing_minutes(self, param):
+        key, default = param
+        value = self.env['ir.config_parameter'].sudo().get_param(key) or None
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            # missing or not a number
+            return default
+        return value if value >= 0 else default
+
+    @api.multi
+    def _signing_window(self):
+        """(start, end) UTC strings: the trainees sign from some minutes
+        before the slot starts to some minutes after it ends (system
+        parameters, 15 and 60 by default)."""
+        self.ensure_one()
+        before = datetime.timedelta(
+            minutes=self._signing_minutes(SIGNING_BEFORE))
+        after = datetime.timedelta(
+            minutes=self._signing_minutes(SIGNING_AFTER))
+        return (fields.Datetime.to_string(
+            fields.Datetime.from_string(self.date_start) - before),
+            fields.Datetime.to_string(
+                fields.Datetime.from_string(self.date_end) + after))
+
+    @api.multi
+    def signing_open(self):
+        """Whether the trainees may sign this slot now."""
+        self.ensure_one()
+        start, end = self._signing_window()
+        return start <= fields.Datetime.now() <= end and \
+            not self.sudo().trainer_signed_on
+
+    @api.multi
+    def signing_token(self):
+        """The token of the QR code the trainer shows (issue 17): this
+        slot's id and the end of its signing window, signed with the
+        database's secret; it expires with the window."""
+        self.ensure_one()
+        _start, end = self._signing_window()
+        expiry = fields.Datetime.from_string(end).strftime('%Y%m%d%H%M%S')
+        return '%s-%s' % (expiry, self._token_signature(expiry))
+
+    @api.multi
+    def check_signing_token(self, token):
+        """Whether ``token`` is this slot's and its window still open."""
+        self.ensure_one()
+        expiry, _sep, signature = (token or '').partition('-')
+        if not (expiry.isdigit() and hmac.compare_digest(
+                signature, self._token_signature(expiry))):
+            return False
+        end = datetime.datetime.strptime(expiry, '%Y%m%d%H%M%S')
+        return fields.Datetime.to_string(end) >= fields.Datetime.now()
+
+    @api.multi
+    def _token_signature(self, expiry):
+        secret = self.env['ir.config_parameter'].sudo().get_param(
+            'database.secret')
+        message = ('training.slot.sign:%d:%s' % (self.id, expiry)).encode()
+        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+    @api.multi
+    def _local_time(self, value):
+        """A UTC datetime string as the session's local day and hour."""
+        return self.sudo().session_id._local(value).strftime('%d/%m/%Y %H:%M')
+
+    @api.multi
+    def countersign(self, signature):
+        """The slot's trainer countersigns its attendance (issue 17), once
+        its signing window is open: the lines still unsigned and not
+        recorded become absent (excused ones stay excused), and the
+        trainees can no longer sign."""
+        self.ensure_one()
+        self.check_access_rights('read')
+        self.check_access_rule('read')
+        if not self.portal_can_record():
+            raise AccessError(_('Only the trainers of this slot countersign '
+                                'its attendance.'))
+        slot = self.sudo()
+        if slot.trainer_signed_on:
+            raise UserError(_('This slot is already countersigned.'))
+        start, _end = slot._signing_window()
+        if fields.Datetime.now() < start:
+            raise UserError(_('The attendance of this slot opens at %s.')
+                            % slot._local_time(start))
+        values = {'trainer_signature': checked_png(signature),
+                  'trainer_signed_on': fields.Datetime.now(),
+                  'trainer_signed_by_id': self.env.uid}
+        unsigned = slot.attendance_ids.filtered(
+            lambda att: not att.signed_on and att.state == 'todo' and
+            att.registration_id.state in REGISTERED_STATES)
+        self.env['training.attendance'].browse(unsigned.ids)._add_history(
+            'countersigned', 'absent')
+        unsigned.write({'state': 'absent'})
+        with_private(slot, SIGNATURE_KEY).write(values)
+        return True
 
     @api.multi
     def portal_can_record(self):

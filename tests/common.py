@@ -394,3 +394,35 @@ class BrowserCase(HttpCase):
             except subprocess.TimeoutExpired:
                 continue
         return ''
+
+
+class PortalCase(BrowserCase):
+    """HTTP tests of the portal's routes: pages, forms with their CSRF
+    token, and refusals (a redirect to /my showing nothing of the
+    record)."""
+
+    def get(self, url):
+        return self.url_open(url, timeout=60)
+
+    def _token(self, url):
+        """The CSRF token of the form of the page at ``url``."""
+        page = self.get(url)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        self.assertTrue(token, 'no form at %s (%s)' % (url, page.url))
+        return token.group(1)
+
+    def post(self, url, data, files=None):
+        """POST ``data`` (and ``files``, as multipart) with the CSRF token
+        of the page at ``url``."""
+        return self.opener.post('http://%s:%s%s' % (
+            odoo.tests.common.HOST, odoo.tests.common.PORT, url),
+            data=dict(data, csrf_token=self._token(url)), files=files,
+            timeout=60)
+
+    def assertRefused(self, response, *secrets):
+        """Redirected to /my, without the refused record's data."""
+        self.assertTrue(response.history, 'not redirected: %s' % response.url)
+        self.assertIn(response.history[0].status_code, (301, 302, 303))
+        self.assertTrue(response.url.endswith('/my'), response.url)
+        for secret in secrets:
+            self.assertNotIn(secret, response.text)

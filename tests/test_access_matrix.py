@@ -74,6 +74,7 @@ SESSION_PATHS = {
     'training.slot': 'sequence_id.session_id',
     'training.registration': 'session_id',
     'training.attendance': 'registration_id.session_id',
+    'training.attendance.history': 'attendance_id.registration_id.session_id',
     'training.info.session': 'session_id',
     'training.cost.line': 'session_id',
     'training.funding': 'session_id',
@@ -136,6 +137,11 @@ EXPECTATIONS = {
     'training.attendance': rights(**dict(
         SESSION_DATA, trainer=('rw', TAUGHT), tutor=('rw', FOLLOWED),
         trainee=('r', OWN))),
+    # what happened to signed attendance: read as the attendance, written
+    # by its signing and correction methods only (as superuser)
+    'training.attendance.history': rights(
+        user=('r', POPULATION), manager=READ, admin=READ,
+        trainer=('r', TAUGHT), tutor=('r', FOLLOWED), trainee=('r', OWN)),
     # money, mails and invitations of a session: back office only
     'training.cost.line': rights(**BACK_OFFICE_DATA),
     'training.funding': rights(**BACK_OFFICE_DATA),
@@ -206,6 +212,7 @@ WRITE_VALUES = {
     'training.registration': {
         'default': ('complementary_funding', 'Access matrix')},
     'training.attendance': {'default': ('comment', 'Access matrix')},
+    'training.attendance.history': {'default': ('reason', 'Access matrix')},
     'training.session.mail.schedule': {
         'default': ('sent_date', '2020-01-01 00:00:00')},
     'training.calendar.invitation': {'default': ('error', 'Access matrix')},
@@ -388,6 +395,14 @@ class TestAccessMatrix(CertificationCase):
             Sent.create({'schedule_id': schedule.id,
                          'partner_id': session.registration_ids[:1]
                          .partner_id.id})
+        # a correction of each of its attendance lines
+        attendances = session.registration_ids.mapped('attendance_ids')
+        assert attendances, 'no attendance on %s' % session.name
+        for attendance in attendances:
+            env['training.attendance.history'].create({
+                'attendance_id': attendance.id, 'event': 'correction',
+                'user_id': env.uid, 'state_before': 'todo',
+                'state_after': 'present', 'reason': 'Matrice'})
 
     @classmethod
     def _build_certification_fixture(cls):
@@ -493,6 +508,9 @@ class TestAccessMatrix(CertificationCase):
             'training.attendance': lambda: {
                 'registration_id': cls.draft_registrations[session].id,
                 'slot_id': template.slot_id.id},
+            'training.attendance.history': lambda: {
+                'attendance_id': template.attendance_id.id,
+                'event': 'correction', 'user_id': cls.env.uid},
             'training.info.session': lambda: dict(
                 INFO_VALUES, session_id=session.id),
             'training.cost.line': lambda: {
@@ -606,8 +624,12 @@ class TestAccessMatrix(CertificationCase):
                     session.slot_ids.mapped('cotrainer_id'))
             if scope == FOLLOWED:
                 return partner in session.tutor_ids
-            return session.publication_state == 'published' and \
-                partner in session.registration_ids.mapped('partner_id')
+            # published sessions they asked for, those they are enrolled in
+            enrolled = session.registration_ids.filtered(
+                lambda reg: reg.state in ('confirmed', 'done'))
+            return partner in enrolled.mapped('partner_id') or (
+                session.publication_state == 'published' and
+                partner in session.registration_ids.mapped('partner_id'))
         if scope == OWN:
             return record.partner_id == partner
         if scope == QUALIFIED:

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The real UI in Chromium (see BrowserCase in common.py): each test runs a
 scenario of tests/browser/ and checks the database afterwards."""
+import datetime
+
 import icalendar
 import pytz
 
@@ -165,6 +167,63 @@ class TestPortalBrowser(BrowserCase):
             self.assertEqual(
                 set(mails.mapped('attachment_ids.name')),
                 {"Guide de l'entretien d'embauche.pdf"})
+
+    def test_attendance_signed_on_phones(self):
+        self._attendance_signed(PHONE)
+
+    def test_attendance_signed_at_a_desktop(self):
+        self._attendance_signed()
+
+    def _attendance_signed(self, viewport=None):
+        """Issue 17: the trainer shows the QR code, two trainees sign with
+        their finger, the trainer countersigns."""
+        with self.server_env() as env:
+            ref = env.ref
+            trainer = ref('training_session.partner_training_trainer_demo')
+            session = env['training.session'].create({
+                'name': 'Sauveteur secouriste du travail',
+                'publication_state': 'published'})
+            sequence = env['training.sequence'].create({
+                'session_id': session.id, 'name': 'Journée 1'})
+            now = datetime.datetime.utcnow()
+            slot = env['training.slot'].create({
+                'sequence_id': sequence.id,
+                'date_start': fields.Datetime.to_string(
+                    now - datetime.timedelta(minutes=10)),
+                'date_end': fields.Datetime.to_string(
+                    now + datetime.timedelta(hours=2)),
+                'trainer_ids': [(6, 0, trainer.ids)]})
+            lambert = env['res.users'].create({
+                'login': 'lambert.signature', 'password': 'lambert.signature',
+                'partner_id': ref('training_session.'
+                                  'partner_trainee_lambert_demo').id,
+                'groups_id': [(6, 0, [
+                    ref('base.group_portal').id,
+                    ref('training_session.group_training_session_trainee')
+                    .id])]})
+            trainees = []
+            for user in (ref('training_session.user_training_trainee_demo'),
+                         lambert):
+                env['training.registration'].create({
+                    'session_id': session.id, 'state': 'confirmed',
+                    'partner_id': user.partner_id.id})
+                trainees.append(user.login)
+            slot_id = slot.id
+        params = {'slot_id': slot_id, 'trainer': 'formateur',
+                  'trainees': trainees}
+        if viewport:
+            params['viewport'] = viewport
+        result = self.browser_run('portal_signature', **params)
+        self.assertTrue(result['qr'], 'the QR code is no image')
+        self.assertEqual(result['signed'], [True, True])
+        self.assertIn('2 / 2', result['count'])
+        self.assertTrue(result['countersigned'])
+        with self.server_env() as env:
+            slot = env['training.slot'].browse(slot_id)
+            self.assertEqual(slot.signing_state, 'countersigned')
+            self.assertEqual(set(slot.attendance_ids.mapped('state')),
+                             {'present'})
+            self.assertTrue(all(slot.attendance_ids.mapped('signature')))
 
     def _assert_checked(self, result, pages, viewport, values):
         width = viewport['width'] if viewport else DESKTOP

@@ -222,15 +222,18 @@ class TestDocumentationWizard(DocumentationCase):
                      self.trainee):
             with self.assertRaises(AccessError):
                 self._wizard(user)
-        # even with a wizard made without the session in its context
-        wizard = self.env[WIZARD].sudo(self.other_tutor).create({
-            'session_id': self.session.id, 'subject': 'Documents',
-            'body': '<p>Documents</p>'})
-        last = self.env['mail.mail'].search([], order='id desc', limit=1)
+        # even with a wizard made without the session in its context, or
+        # one made for another session and moved to this one
         with self.assertRaises(AccessError):
-            wizard.action_send()
-        self.assertFalse(self.env['mail.mail'].search(
-            [('id', '>', last.id)]))
+            self.env[WIZARD].sudo(self.other_tutor).create({
+                'session_id': self.session.id, 'subject': 'Documents',
+                'body': '<p>Documents</p>'})
+        own = self._create_session(
+            name='La sienne', tutor_ids=[(6, 0, self.other_tutor.partner_id
+                                          .ids)])
+        wizard = self._wizard(self.other_tutor, own)
+        with self.assertRaises(AccessError):
+            wizard.write({'session_id': self.session.id})
 
 
 class TestDocumentFolders(DocumentationCase):

@@ -3,16 +3,15 @@
 password): each route serves the caller's own records and, given another
 user's record id, redirects to /my without showing anything of it
 (issue 7, security)."""
-import re
 
 from odoo import fields
 
-from .common import BrowserCase
+from .common import PortalCase
 
 DEMO = 'training_session.%s'
 
 
-class TestPortalRoutes(BrowserCase):
+class TestPortalRoutes(PortalCase):
 
     def setUp(self):
         super(TestPortalRoutes, self).setUp()
@@ -45,25 +44,6 @@ class TestPortalRoutes(BrowserCase):
             }
 
     # ------------------------------------------------------------ helpers
-    def get(self, url):
-        return self.url_open(url, timeout=60)
-
-    def post(self, url, data):
-        """POST ``data`` with the CSRF token of the page at ``url``."""
-        page = self.get(url)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        self.assertTrue(token, 'no form at %s (%s)' % (url, page.url))
-        return self.url_open(url, data=dict(data, csrf_token=token.group(1)),
-                             timeout=60)
-
-    def assertRefused(self, response, *secrets):
-        """Redirected to /my, without the refused record's data."""
-        self.assertTrue(response.history, 'not redirected: %s' % response.url)
-        self.assertIn(response.history[0].status_code, (301, 302, 303))
-        self.assertTrue(response.url.endswith('/my'), response.url)
-        for secret in secrets:
-            self.assertNotIn(secret, response.text)
-
     # ----------------------------------------------------------- trainees
     def test_trainee_reads_own_registration_not_another(self):
         self.authenticate('stagiaire', 'stagiaire')
@@ -190,11 +170,6 @@ class TestPortalRoutes(BrowserCase):
                              ('absent', 'Prévenu la veille'))
             self.assertEqual(env['training.attendance'].browse(foreign.id)
                              .read(['state', 'comment'])[0], foreign_before)
-
-    def _token(self, url):
-        page = self.get(url)
-        return re.search(r'name="csrf_token" value="([^"]+)"',
-                         page.text).group(1)
 
     def test_trainer_cannot_read_registrations_pages(self):
         """Trainers read their trainees' registrations in the back office

@@ -2,16 +2,12 @@
 """A session's portal page for its tutors and trainers, the trainees'
 directory and the sessions a trainee is enrolled in (issue 16, manual
 004, 4, 6, 8 and 9), over HTTP as the demo users and as attackers."""
-import re
-
-from odoo.tests.common import HOST, PORT
-
-from .common import BrowserCase
+from .common import PortalCase
 
 DEMO = 'training_session.%s'
 
 
-class SessionPortalCase(BrowserCase):
+class SessionPortalCase(PortalCase):
     """The demo's employment follow-up, its trainees as portal users,
     and a tutor of another session."""
 
@@ -51,21 +47,6 @@ class SessionPortalCase(BrowserCase):
                 'registration': session.registration_ids.filtered(
                     lambda reg: reg.partner_id == lambert).id,
             }
-
-    def get(self, url):
-        return self.url_open(url, timeout=60)
-
-    def _token(self, url):
-        page = self.get(url)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        self.assertTrue(token, 'no form at %s (%s)' % (url, page.url))
-        return token.group(1)
-
-    def assertRefused(self, response, *secrets):
-        self.assertTrue(response.history, 'not redirected: %s' % response.url)
-        self.assertTrue(response.url.endswith('/my'), response.url)
-        for secret in secrets:
-            self.assertNotIn(secret, response.text)
 
     def assertPdf(self, response, *contents):
         self.assertEqual(response.status_code, 200)
@@ -264,11 +245,8 @@ class TestDocumentationPortal(SessionPortalCase):
 
     def _send(self, data, files=None):
         """POST the documentation form, files as multipart."""
-        url = '/my/training/session/%d/documentation' % self.ids['session']
-        token = self._token(url)
-        return self.opener.post('http://%s:%s%s' % (
-            HOST, PORT, url), data=dict(data, csrf_token=token),
-            files=files, timeout=60)
+        return self.post('/my/training/session/%d/documentation'
+                         % self.ids['session'], data, files=files)
 
     def test_tutor_downloads_the_folders_documents(self):
         self.authenticate('tuteur', 'tuteur')
@@ -352,3 +330,39 @@ class TestDocumentationPortal(SessionPortalCase):
         self.assertIn('error', answer)
         with self.server_env() as env:
             self.assertFalse(self._new_mails(env))
+
+    def test_markup_uploads_refused(self):
+        """A page or an SVG would run in the back office's browsers: only
+        documents and images are sent."""
+        self.authenticate('tuteur', 'tuteur')
+        for name in ('x.html', 'y.svg', 'z'):
+            refused = self._send({'subject': 'X', 'text': 'Bonjour'}, files={
+                'upload': (name, b'<script>alert(1)</script>',
+                           'text/html')})
+            self.assertIn('o_training_documentation_error', refused.text)
+        with self.server_env() as env:
+            self.assertFalse(self._new_mails(env))
+            self.assertFalse(env['ir.attachment'].search(
+                [('name', 'in', ('x.html', 'y.svg', 'z'))]))
+
+    def test_what_rpc_gives_to_others(self):
+        """Over JSON-RPC: no wizard on another's session, no contact of
+        another's trainee, no directory of another session, nobody else's
+        enrolments."""
+        self.login('tutrice.autre')
+        for model, method, args in (
+                ('training.documentation.wizard', 'create', [{
+                    'session_id': self.ids['session'], 'subject': 'x',
+                    'body': '<p>x</p>'}]),
+                ('training.contact.wizard', 'create', [{
+                    'partner_id': self.ids['garnier']}]),
+                ('training.session', 'directory_registrations',
+                 [[self.ids['session']]])):
+            self.assertIn('error', self.call(model, method, args), method)
+        self.login(self.ids['lambert_login'])
+        found = self.call('training.session', 'search', [[
+            ('enrolled_partner_ids', '=', self.ids['garnier'])]])
+        self.assertEqual(found['result'], [])
+        found = self.call('training.session', 'search', [[
+            ('enrolled_partner_ids', '=', self.ids['lambert'])]])
+        self.assertIn(self.ids['session'], found['result'])

@@ -20,6 +20,15 @@ class TrainingContactWizard(models.TransientModel):
     mobile = fields.Char(string='Mobile phone')
 
     @api.model
+    def create(self, vals):
+        # a transient model has no access rights in Odoo 11, and its
+        # many2one's name is read as superuser: the tutors of the trainee
+        # and training users only (its default taken)
+        wizard = super(TrainingContactWizard, self).create(vals)
+        wizard.partner_id._check_contact_completer()
+        return wizard
+
+    @api.model
     def default_get(self, fields_list):
         values = super(TrainingContactWizard, self).default_get(fields_list)
         partner = self.env['res.partner'].browse(

@@ -12,6 +12,10 @@ from ..models.training_registration import (REGISTERED_STATES,
 # mail, in bytes (ir.attachment.file_size)
 MAX_ATTACHMENT_SIZE = 2 * 1024 * 1024
 FOLDER_MODEL = 'training.document.folder'
+# what a tutor may upload from the portal: documents and images, never
+# markup a browser would run (HTML, SVG)
+UPLOAD_EXTENSIONS = ('pdf', 'doc', 'docx', 'odt', 'rtf', 'txt', 'xls', 'xlsx',
+                     'ods', 'csv', 'ppt', 'pptx', 'odp', 'png', 'jpg', 'jpeg')
 
 
 class TrainingDocumentationWizard(models.TransientModel):
@@ -90,6 +94,21 @@ class TrainingDocumentationWizard(models.TransientModel):
             wizard.total_size = size
             wizard.total_size_mb = size / 1024.0 / 1024.0
             wizard.size_exceeded = size > MAX_ATTACHMENT_SIZE
+
+    @api.model
+    def create(self, vals):
+        # a transient model has no access rights in Odoo 11: only the
+        # senders of the session make one (its default taken)
+        wizard = super(TrainingDocumentationWizard, self).create(vals)
+        self._check_sender(wizard.session_id)
+        return wizard
+
+    @api.multi
+    def write(self, vals):
+        if 'session_id' in vals:
+            self._check_sender(self.env['training.session'].browse(
+                vals['session_id']))
+        return super(TrainingDocumentationWizard, self).write(vals)
 
     @api.model
     def default_get(self, fields_list):
@@ -172,10 +191,7 @@ class TrainingDocumentationWizard(models.TransientModel):
                 % session.display_name)
         size = sum(documents.mapped('file_size'))
         if size > MAX_ATTACHMENT_SIZE:
-            raise UserError(_(
-                'The attachments weigh %.2f MB (%d bytes) in total: at most '
-                '2 MB (%d bytes) can be sent. Remove some documents.') % (
-                size / 1024.0 / 1024.0, size, MAX_ATTACHMENT_SIZE))
+            raise UserError(self._size_message(size))
         sender = self.env.user.partner_id
         if not sender.email:
             raise UserError(_(
@@ -227,6 +243,7 @@ class TrainingDocumentationWizard(models.TransientModel):
         self._check_sender(session)
         documents = self.portal_folder_documents().filtered(
             lambda doc: doc.id in folder_document_ids)
+        self._check_uploads(uploads, sum(documents.mapped('file_size')))
         wizard = self.create({
             'session_id': session.id,
             'subject': (subject or '').strip() or
@@ -234,13 +251,39 @@ class TrainingDocumentationWizard(models.TransientModel):
             'body': plaintext2html(text or ''),
             'folder_document_ids': [(6, 0, documents.ids)],
         })
-        Attachment = self.env['ir.attachment'].sudo()
+        # markup is stored as plain text, whoever creates it
+        Attachment = self.env['ir.attachment'].sudo().with_context(
+            attachments_mime_plainxml=True)
         wizard.attachment_ids = [(6, 0, [Attachment.create({
             'name': name, 'datas_fname': name,
             'datas': base64.b64encode(content),
             'res_model': self._name, 'res_id': wizard.id}).id
             for name, content in uploads])]
         return wizard.action_send()
+
+    @api.model
+    def _check_uploads(self, uploads, size):
+        """UserError unless every upload is a document or an image and all
+        the attachments (``size`` bytes chosen in the folders besides) weigh
+        at most 2 MB, before anything is stored."""
+        for name, _content in uploads:
+            extension = (name or '').rpartition('.')[2].lower()
+            if extension not in UPLOAD_EXTENSIONS:
+                raise UserError(_(
+                    '"%(name)s" cannot be sent: only documents and images '
+                    '(%(extensions)s).') % {
+                        'name': name,
+                        'extensions': ', '.join(UPLOAD_EXTENSIONS)})
+        size += sum(len(content) for _name, content in uploads)
+        if size > MAX_ATTACHMENT_SIZE:
+            raise UserError(self._size_message(size))
+
+    @api.model
+    def _size_message(self, size):
+        return _(
+            'The attachments weigh %.2f MB (%d bytes) in total: at most '
+            '2 MB (%d bytes) can be sent. Remove some documents.') % (
+            size / 1024.0 / 1024.0, size, MAX_ATTACHMENT_SIZE)
 
     @api.model
     def portal_folder_documents(self):

@@ -321,6 +321,24 @@ class Scenario {
     await this.fits(page);
   }
 
+  // Draw a signature in `form`'s pad (a zigzag with the mouse or the
+  // finger), then send the form and wait for `url` (a glob).
+  async signIn(page, form, url) {
+    const pad = form.locator('canvas.o_training_signature_pad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    await page.mouse.move(box.x + 20, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let step = 1; step <= 12; step += 1) {
+      await page.mouse.move(box.x + 20 + step * (box.width - 40) / 12,
+        box.y + box.height / 2 + (step % 2 ? -30 : 30), { steps: 3 });
+    }
+    await page.mouse.up();
+    await Promise.all([page.waitForURL(url),
+      form.locator('button.o_training_signature_submit').click()]);
+    await this.fits(page);
+  }
+
   // A screenshot of the docs, which show a desktop's: none in a phone run.
   async docShot(page, name) {
     if (!this.phone) await this.shot(page, name);

@@ -1,0 +1,183 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Attendance signed on the phone (issue 17): the trainee signs their own
+line during the slot's window, the trainer countersigns, a signature is
+never rewritten nor deleted, corrections go to the history."""
+import base64
+import datetime
+import io
+
+import psycopg2
+from PIL import Image
+
+from odoo import SUPERUSER_ID, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
+
+from .common import TrainingCase
+
+
+def drawn_png(color=(0, 0, 120)):
+    """A small drawn-signature-like PNG, base64."""
+    image = Image.new('RGBA', (120, 40), (255, 255, 255, 0))
+    for x in range(10, 110):
+        image.putpixel((x, 20 + (x % 7) - 3), color + (255,))
+    data = io.BytesIO()
+    image.save(data, 'PNG')
+    return base64.b64encode(data.getvalue())
+
+
+def at(minutes):
+    """UTC datetime string ``minutes`` from now."""
+    return fields.Datetime.to_string(
+        datetime.datetime.utcnow() + datetime.timedelta(minutes=minutes))
+
+
+class TestSignature(TrainingCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestSignature, cls).setUpClass()
+        cls.other_trainee = cls._create_user(
+            't_trainee2', 'group_training_session_trainee', portal=True)
+        cls.session = cls._create_session(name='Atelier signé')
+        cls.sequence = cls._add_sequence(cls.session, 'Atelier', slots=[
+            (at(-10), at(110),
+             {'trainer_ids': [(6, 0, cls.trainer.partner_id.ids)]})])
+        cls.slot = cls.sequence.slot_ids
+        cls.reg = cls.Registration.create({
+                'session_id': cls.session.id, 'state': 'confirmed',
+                'partner_id': cls.trainee.partner_id.id})
+        cls.other_reg = cls.Registration.create({
+            'session_id': cls.session.id, 'state': 'confirmed',
+            'partner_id': cls.other_trainee.partner_id.id})
+        cls.third_reg = cls.Registration.create({
+            'session_id': cls.session.id, 'state': 'confirmed',
+            'partner_id': cls.Partner.create({'name': 'Excusée'}).id})
+        cls.line = cls.reg.attendance_ids
+        cls.other_line = cls.other_reg.attendance_ids
+
+    def _sign(self, line=None, user=None):
+        line = line or self.line
+        return line.sudo(user or self.trainee).sign(drawn_png())
+
+    def test_trainee_signs_own_line_in_the_window(self):
+        self._sign()
+        self.assertEqual(self.line.state, 'present')
+        self.assertTrue(self.line.signature)
+        self.assertEqual(self.line.signed_by_id, self.trainee)
+        self.assertTrue(self.line.signed_on)
+        self.assertEqual(self.slot.signed_count, 1)
+        self.assertEqual(self.slot.signing_state, 'partial')
+        history = self.line.history_ids
+        self.assertEqual((history.event, history.user_id, history.state_after),
+                         ('signed', self.trainee, 'present'))
+        # the trainee reads their line and its history, not the others'
+        self.assertTrue(self.line.sudo(self.trainee).history_ids)
+        with self.assertRaises(AccessError):
+            self.other_line.sudo(self.trainee).read(['signature'])
+
+    def test_only_the_trainee_of_the_line_signs(self):
+        for user in (self.other_trainee, self.trainer, self.tutor, self.user,
+                     self.manager):
+            with self.assertRaises(AccessError):
+                self._sign(user=user)
+        self.assertFalse(self.line.signed_on)
+
+    def test_signing_window(self):
+        """From 15 minutes before the start to 60 after the end (system
+        parameters)."""
+        self.slot.write({'date_start': at(20), 'date_end': at(80)})
+        with self.assertRaisesRegex(UserError, 'est ouvert du'):
+            self._sign()
+        self.slot.write({'date_start': at(10), 'date_end': at(80)})
+        self._sign()
+        self.slot.write({'date_start': at(-200), 'date_end': at(-70)})
+        with self.assertRaisesRegex(UserError, 'est ouvert du'):
+            self._sign(self.other_line, self.other_trainee)
+        self.env['ir.config_parameter'].set_param(
+            'training_session.signing_minutes_after', '90')
+        self._sign(self.other_line, self.other_trainee)
+
+    def test_bad_signatures_refused(self):
+        for bad in ('', 'bm90IGEgcG5n', 'data:image/png;base64,@@@',
+                    base64.b64encode(b'GIF89a' + b'0' * 100)):
+            with self.assertRaisesRegex(UserError, 'signature'):
+                self.line.sudo(self.trainee).sign(bad)
+        self.line.sudo(self.trainee).sign(
+            'data:image/png;base64,' + drawn_png().decode())
+        with self.assertRaisesRegex(UserError, 'déjà signée'):
+            self._sign()
+
+    def test_signature_never_rewritten_nor_deleted(self):
+        """Not by the client, the administrator, the superuser nor SQL."""
+        self._sign()
+        for user in (self.admin, self.env.user):
+            with self.assertRaisesRegex(UserError, 'jamais modifiée'):
+                self.line.sudo(user).write({'signature': drawn_png((9, 9,
+                                                                   9))})
+            with self.assertRaisesRegex(UserError, 'corrigez-la'):
+                self.line.sudo(user).write({'state': 'absent'})
+        for query in ("UPDATE training_attendance SET signed_on = NULL "
+                      "WHERE id = %s",
+                      "UPDATE training_attendance SET signature = NULL "
+                      "WHERE id = %s",
+                      "DELETE FROM training_attendance WHERE id = %s",
+                      "UPDATE training_attendance_history SET reason = 'x' "
+                      "WHERE attendance_id = %s"):
+            with self.assertRaises(psycopg2.Error), self.cr.savepoint(), \
+                    mute_logger('odoo.sql_db'):
+                self.cr.execute(query, (self.line.id,))
+        with self.assertRaises(UserError):
+            self.reg.unlink()
+        # other columns still change (validation by a tutor)
+        self.cr.execute("UPDATE training_attendance SET comment = 'ok' "
+                        "WHERE id = %s", (self.line.id,))
+
+    def test_correction_kept_in_the_history(self):
+        self._sign()
+        with self.assertRaises(AccessError):
+            self.line.sudo(self.trainer).correct('absent', 'Parti à 10 h')
+        with self.assertRaisesRegex(UserError, 'motif'):
+            self.line.sudo(self.user).correct('absent', '  ')
+        self.line.sudo(self.user).correct('absent', 'Parti à 10 h')
+        self.assertEqual(self.line.state, 'absent')
+        self.assertTrue(self.line.signature)
+        correction = self.line.history_ids.filtered(
+            lambda line: line.event == 'correction')
+        self.assertEqual(
+            (correction.user_id, correction.state_before,
+             correction.state_after, correction.reason),
+            (self.user, 'present', 'absent', 'Parti à 10 h'))
+
+    def test_trainer_countersigns(self):
+        """The unsigned lines become absent, excused ones stay; the
+        trainees can no longer sign."""
+        self._sign()
+        excused = self.third_reg.attendance_ids
+        excused.write({'state': 'excused'})
+        for user in (self.other_trainee, self.tutor):
+            with self.assertRaises(AccessError):
+                self.slot.sudo(user).countersign(drawn_png())
+        self.slot.sudo(self.trainer).countersign(drawn_png())
+        self.assertEqual(self.slot.trainer_signed_by_id, self.trainer)
+        self.assertEqual(self.slot.signing_state, 'countersigned')
+        self.assertEqual(
+            (self.line.state, self.other_line.state, excused.state),
+            ('present', 'absent', 'excused'))
+        self.assertEqual(self.other_line.history_ids.event, 'countersigned')
+        with self.assertRaisesRegex(UserError, 'est clos'):
+            self._sign(self.other_line, self.other_trainee)
+        with self.assertRaisesRegex(UserError, 'déjà contresigné'):
+            self.slot.sudo(self.trainer).countersign(drawn_png())
+        for user in (self.admin, self.env(user=SUPERUSER_ID).user):
+            with self.assertRaisesRegex(UserError, 'jamais modifiée'):
+                self.slot.sudo(user).write({'trainer_signature': False})
+        with self.assertRaises(psycopg2.Error), self.cr.savepoint(), \
+                mute_logger('odoo.sql_db'):
+            self.cr.execute("UPDATE training_slot SET trainer_signature = "
+                            "NULL WHERE id = %s", (self.slot.id,))
+
+    def test_countersign_not_before_the_window(self):
+        self.slot.write({'date_start': at(60), 'date_end': at(120)})
+        with self.assertRaisesRegex(UserError, 'ouvre le'):
+            self.slot.sudo(self.trainer).countersign(drawn_png())
