@@ -84,6 +84,7 @@
         "static/src/xml/training_session_list.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/training_config_demo.xml",
         "demo/training_session_demo.xml",

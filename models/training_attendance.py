@@ -179,6 +179,18 @@ class TrainingAttendance(models.Model):
         return True
 
     @api.multi
+    def signature_label(self):
+        """'Signed electronically on 07/12/2026 at 09:12' in the session's
+        time zone, for the signed sheets."""
+        self.ensure_one()
+        if not self.signed_on:
+            return _('Not signed')
+        moment = self.sudo().session_id._local(self.signed_on)
+        return _('Signed electronically on %(date)s at %(time)s') % {
+            'date': moment.strftime('%d/%m/%Y'),
+            'time': moment.strftime('%H:%M')}
+
+    @api.multi
     def _check_can_sign(self):
         """UserError unless this line may be signed now."""
         self.ensure_one()

@@ -434,6 +434,35 @@ class TrainingSlot(models.Model):
         return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
     @api.multi
+    def countersignature_label(self):
+        """'Countersigned by … on 07/12/2026 at 17:05' in the session's
+        time zone, for the signed sheets."""
+        self.ensure_one()
+        slot = self.sudo()
+        if not slot.trainer_signed_on:
+            return _('Not countersigned')
+        moment = slot.session_id._local(slot.trainer_signed_on)
+        return _('Countersigned electronically by %(name)s on %(date)s at '
+                 '%(time)s') % {'name': slot.trainer_signed_by_id.name,
+                                'date': moment.strftime('%d/%m/%Y'),
+                                'time': moment.strftime('%H:%M')}
+
+    @api.multi
+    def hours_label(self):
+        """The slot's local hours, with both dates when it runs over
+        several days: '05/12/2026 09:00 - 11/12/2026 18:00'."""
+        self.ensure_one()
+        session = self.sudo().session_id
+        start, end = session._local(self.date_start), \
+            session._local(self.date_end)
+        if start.date() == end.date():
+            return '%s %s - %s' % (start.strftime('%d/%m/%Y'),
+                                   start.strftime('%H:%M'),
+                                   end.strftime('%H:%M'))
+        return '%s - %s' % (start.strftime('%d/%m/%Y %H:%M'),
+                            end.strftime('%d/%m/%Y %H:%M'))
+
+    @api.multi
     def _local_time(self, value):
         """A UTC datetime string as the session's local day and hour."""
         return self.sudo().session_id._local(value).strftime('%d/%m/%Y %H:%M')

@@ -15,7 +15,7 @@ SAME_IN_FRENCH = {
     '06 12 34 56 78', 'Documents', 'Convocation', 'E-mail', 'Site',
     'Invitation', 'Habilitation', 'Habilitations', 'Identification', 'PDF',
     'participants-%s.xlsx', 'Convocation - %s.pdf', 'E-mails', 'Message',
-    'Correction', 'QR code', 'Signature', 'Signatures',
+    'Correction', 'QR code', 'Signature', 'Signatures', '- SIRET',
     # the documented CSV header, technical names
     'external_ref;name;course_code;year;date_start;date_end;capacity_max;'
     'organisation;place',

@@ -181,3 +181,41 @@ class TestSignature(TrainingCase):
         self.slot.write({'date_start': at(60), 'date_end': at(120)})
         with self.assertRaisesRegex(UserError, 'ouvre le'):
             self.slot.sudo(self.trainer).countersign(drawn_png())
+
+    def test_signed_sheets_an_auditor_reads(self):
+        """One document per session: the organisation's name, SIRET and
+        activity declaration number, each slot's hours, the trainees with
+        their drawn signature and when they signed, and the trainer's
+        countersignature."""
+        company = self.session.company_id
+        company.partner_id.write({'siret': '84211372200016',
+                                  'training_activity_number': '84691234569'})
+        company.logo = drawn_png()
+        self._sign()
+        self._sign(self.other_line, self.other_trainee)
+        self.slot.sudo(self.trainer).countersign(drawn_png())
+        html = self.env.ref(
+            'training_session.action_report_signed_attendance_sheet'
+        ).with_context(lang='fr_FR', tz='Europe/Paris').render_qweb_html(
+            self.session.ids)[0].decode()
+        self.assertIn('84211372200016', html)
+        self.assertIn('84691234569', html)
+        self.assertIn(company.name, html)
+        self.assertIn('o_training_company_logo', html)
+        self.assertEqual(html.count('o_training_signature_image'), 2)
+        self.assertEqual(html.count('o_training_countersignature_image'), 1)
+        signed_on = self.session._local(self.line.signed_on)
+        self.assertIn('Signé électroniquement le %s à %s' % (
+            signed_on.strftime('%d/%m/%Y'), signed_on.strftime('%H:%M')),
+            html)
+        self.assertIn('Contresigné électroniquement par', html)
+        self.assertIn(self.slot.hours_label(), html)
+        # the excused trainee who did not sign is listed, not signed
+        self.assertIn('Non signé', html)
+
+    def test_slot_over_several_days_shows_both_dates(self):
+        self.slot.write({'date_start': '2026-12-05 08:00:00',
+                         'date_end': '2026-12-11 17:00:00'})
+        self.assertEqual(self.slot.with_context(
+            tz='Europe/Paris').hours_label(),
+            '05/12/2026 09:00 - 11/12/2026 18:00')
