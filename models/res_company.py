@@ -11,6 +11,12 @@ class ResCompany(models.Model):
         help='Number of hours that make one training day: used to express '
              'slot durations in days.',
     )
+    training_legal_representative = fields.Char(
+        string='Legal representative',
+        help='Who signs the certificates of completion (certificat de '
+             'réalisation) for the organisation, e.g. "Claire Martin, '
+             'gérante".',
+    )
     lheo_feed_folder = fields.Char(
         string='LHEO feed folder',
         help='Folder of the server where the scheduled action writes the '

@@ -5,6 +5,10 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = 'res.config.settings'
 
+    training_legal_representative = fields.Char(
+        related='company_id.training_legal_representative',
+        string='Legal representative',
+    )
     training_hours_per_day = fields.Float(
         related='company_id.training_hours_per_day',
         string='Training hours per day',

@@ -256,6 +256,53 @@ class TrainingRegistration(models.Model):
             'slot_id.duration_hours'))
 
     @api.multi
+    def signed_hours(self):
+        """Hours of the slots the trainee signed and was present at: what
+        the certificate of completion certifies (issue 17)."""
+        self.ensure_one()
+        return sum(self.sudo().attendance_ids.filtered(
+            lambda att: att.signed_on and att.state == 'present').mapped(
+            'slot_id.duration_hours'))
+
+    @api.multi
+    def completion_texts(self):
+        """The paragraphs of the certificate of completion (the Ministry
+        of Labour's certificat de réalisation), in the trainee's
+        language."""
+        self.ensure_one()
+        reg = self.with_context(lang=self.partner_id.lang or self.env.lang)
+        session = reg.session_id
+        company = session.company_id
+        dates = [session._local(value).strftime('%d/%m/%Y') if value
+                 else '' for value in (session.date_start, session.date_end)]
+        employer = reg.partner_id.parent_id
+        trainee = _('%(trainee)s, employee of %(employer)s,') % {
+            'trainee': reg.partner_id.name, 'employer': employer.name} \
+            if employer else reg.partner_id.name
+        return {
+            'intro': _('I, the undersigned %(representative)s, legal '
+                       'representative of %(organisation)s, provider of the '
+                       'action contributing to the development of skills, '
+                       'certify that:') % {
+                'representative': company.training_legal_representative or
+                '...', 'organisation': company.name},
+            'trainee': trainee,
+            'action': _('has attended the action: %s') % session.title,
+            'period': _('which took place from %(start)s to %(end)s for a '
+                        'duration of %(hours)s hours.') % {
+                'start': dates[0], 'end': dates[1],
+                'hours': format_hours(reg.signed_hours())},
+            'attendance': _('Attendance: %(signed)s hours signed out of '
+                            '%(planned)s hours planned.') % {
+                'signed': format_hours(reg.signed_hours()),
+                'planned': format_hours(session.duration_hours)},
+            'place_date': _('Done at %(city)s, on %(date)s') % {
+                'city': company.city or '',
+                'date': fields.Date.from_string(fields.Date.context_today(
+                    reg)).strftime('%d/%m/%Y')},
+        }
+
+    @api.multi
     def action_generate_convocation(self):
         """Print each registration's convocation and keep it in its
         documents (manual 001: INTER sessions convene from there)."""

@@ -13,6 +13,7 @@ from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
+from ..models.training_registration import format_hours
 from .common import TrainingCase
 
 
@@ -219,3 +220,33 @@ class TestSignature(TrainingCase):
         self.assertEqual(self.slot.with_context(
             tz='Europe/Paris').hours_label(),
             '05/12/2026 09:00 - 11/12/2026 18:00')
+
+    def test_certificate_of_completion_from_the_signed_hours(self):
+        """The Ministry of Labour's certificat de réalisation: the hours
+        certified are those the trainee signed and was present at."""
+        company = self.session.company_id
+        company.write({'training_legal_representative':
+                       'Claire Martin, gérante', 'city': 'Lyon'})
+        company.partner_id.siret = '84211372200016'
+        second = self.Slot.create({
+            'sequence_id': self.sequence.id, 'date_start': at(200),
+            'date_end': at(320)})
+        self.assertEqual(self.reg.signed_hours(), 0)
+        self._sign()
+        self.assertEqual(self.reg.signed_hours(), self.slot.duration_hours)
+        self.assertEqual(self.reg.attended_hours(), self.slot.duration_hours)
+        self.assertTrue(second.attendance_ids)
+        self.trainee.partner_id.lang = 'fr_FR'
+        html = self.env.ref(
+            'training_session.action_report_certificate_of_completion'
+        ).render_qweb_html(self.reg.ids)[0].decode()
+        self.assertIn('Certificat de réalisation', html)
+        self.assertIn('Claire Martin, gérante', html)
+        self.assertIn('84211372200016', html)
+        self.assertIn('pour une durée de %s heures' % format_hours(
+            self.slot.duration_hours), html)
+        self.assertIn('conserver l&#39;ensemble des pièces justificatives',
+                      html.replace("'", '&#39;'))
+        # a correction to absent takes the hours off
+        self.line.sudo(self.user).correct('absent', 'Parti avant le début')
+        self.assertEqual(self.reg.signed_hours(), 0)
