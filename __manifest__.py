@@ -16,6 +16,8 @@
         "mail",
         "portal",
         "survey",
+        # the portal's footer shows the training organisation (issue 17)
+        "website",
         # login throttling (OCA, requirements-oca.txt), issue 13
         "auth_brute_force",
         # background jobs (OCA, requirements-oca.txt): large imports
@@ -71,6 +73,7 @@
         "views/training_portal_templates.xml",
         "views/training_portal_session_templates.xml",
         "views/training_portal_signature_templates.xml",
+        "views/website_templates.xml",
         "views/training_certification_portal_templates.xml",
         "report/training_session_reports.xml",
         "report/training_registration_reports.xml",

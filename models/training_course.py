@@ -112,6 +112,11 @@ class TrainingCourse(models.Model):
         'survey.survey',
         string='Evaluation',
     )
+    what_to_bring = fields.Text(
+        string='What to bring',
+        help='Default of its new sessions: printed on the convocation '
+             '(e.g. "Votre pièce d\'identité, une tenue confortable").',
+    )
     calendar_invitations = fields.Boolean(
         string='Calendar invitations',
         help='Default of its new sessions: one calendar invitation per '

@@ -381,15 +381,10 @@ class TrainingRegistration(models.Model):
         session = self.session_id
         slots = sequence.slot_ids.sorted('date_start')
         # the zone of the session's mails, whoever sends
-        zone = pytz.timezone(session.user_id.tz or self.env.user.tz or
-                             'Europe/Paris')
-
-        def local(value):
-            return pytz.utc.localize(fields.Datetime.from_string(
-                value)).astimezone(zone)
-        lines = ['%s - %s%s' % (
-            local(slot.date_start).strftime('%d/%m/%Y %H:%M'),
-            local(slot.date_end).strftime('%H:%M'),
+        zone = session.user_id.tz or self.env.user.tz or 'Europe/Paris'
+        # both dates of a slot over several days
+        lines = ['%s%s' % (
+            slot.hours_label(zone),
             ', %s' % slot.place_id.name if slot.place_id else '')
             for slot in slots]
         if sequence.url:

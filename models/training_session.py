@@ -23,7 +23,7 @@ COURSE_FIELDS = [
     'certification_id', 'session_type', 'organisation_id', 'capacity_min',
     'capacity_target', 'capacity_max', 'scheme_id', 'funding_eligible',
     'comment', 'population_ids', 'survey_id', 'calendar_invitations',
-    'planning_lock',
+    'planning_lock', 'what_to_bring',
 ]
 PLANNING_MANAGER_GROUP = 'training_session.group_training_session_manager'
 YEAR_RE = re.compile(r'^\d{4}$')
@@ -170,6 +170,10 @@ class TrainingSession(models.Model):
     notification_comment_convocation = fields.Text(
         string='Convocation notification comment',
         help='Shown in the convocation e-mails.',
+    )
+    what_to_bring = fields.Text(
+        string='What to bring',
+        help='Printed on the convocation.',
     )
     notification_comment_organisation = fields.Text(
         string='Training organisation notification comment',

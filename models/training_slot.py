@@ -448,11 +448,14 @@ class TrainingSlot(models.Model):
                                 'time': moment.strftime('%H:%M')}
 
     @api.multi
-    def hours_label(self):
-        """The slot's local hours, with both dates when it runs over
-        several days: '05/12/2026 09:00 - 11/12/2026 18:00'."""
+    def hours_label(self, tz=None):
+        """The slot's local hours (in ``tz``, else the session's time
+        zone), with both dates when it runs over several days:
+        '05/12/2026 09:00 - 11/12/2026 18:00' (mails, documents, portal)."""
         self.ensure_one()
         session = self.sudo().session_id
+        if tz:
+            session = session.with_context(tz=tz)
         start, end = session._local(self.date_start), \
             session._local(self.date_end)
         if start.date() == end.date():

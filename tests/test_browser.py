@@ -224,6 +224,13 @@ class TestPortalBrowser(BrowserCase):
             self.assertEqual(set(slot.attendance_ids.mapped('state')),
                              {'present'})
             self.assertTrue(all(slot.attendance_ids.mapped('signature')))
+            # the signed sheet holds both signatures and the countersignature
+            html = env.ref('training_session.'
+                           'action_report_signed_attendance_sheet'
+                           ).render_qweb_html(slot.session_id.ids)[0].decode()
+            self.assertEqual(html.count('o_training_signature_image'), 2)
+            self.assertEqual(
+                html.count('o_training_countersignature_image'), 1)
 
     def _assert_checked(self, result, pages, viewport, values):
         width = viewport['width'] if viewport else DESKTOP

@@ -44,10 +44,11 @@ class TestMigration(TransactionCase):
 class TestSessionTitleMigration(TransactionCase):
     """11.0.1.1.0: the mail templates are loaded with noupdate; the update
     makes those of an existing database (and their French copies) name a
-    monthly session by its month, as a new install does."""
+    monthly session by its month and show both dates of a slot over several
+    days, as a new install does."""
 
     def _migrate(self, version):
-        _script('11.0.1.1.0', 'post-session-title.py').migrate(
+        _script('11.0.1.1.0', 'post-mail-templates.py').migrate(
             self.env.cr, version)
         self.env['mail.template'].invalidate_cache()
 
@@ -59,8 +60,12 @@ class TestSessionTitleMigration(TransactionCase):
         self.assertIn('object.session_id.title}', new_subject)
         # as an existing database has it, with a user's own sentence
         old_subject = new_subject.replace('.title}', '.name}')
-        old_body = new_body.replace('.title}', '.name}') + \
-            '<p>Merci, object.session_id.name.</p>'
+        old_body = new_body
+        for old, new in _script('11.0.1.1.0', 'post-mail-templates.py') \
+                .SUBSTITUTIONS:
+            self.assertIn(new, new_body)
+            old_body = old_body.replace(new, old)
+        old_body += '<p>Merci, object.session_id.name.</p>'
         template.write({'subject': old_subject, 'body_html': old_body})
         # its French copy, as a database that translated it has
         translation = {'name': 'mail.template,subject', 'type': 'model',

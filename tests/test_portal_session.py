@@ -366,3 +366,25 @@ class TestDocumentationPortal(SessionPortalCase):
         found = self.call('training.session', 'search', [[
             ('enrolled_partner_ids', '=', self.ids['lambert'])]])
         self.assertIn(self.ids['session'], found['result'])
+
+
+class TestOrganisationOnThePortal(PortalCase):
+    """Issue 17: the portal shows the training organisation, not Odoo's
+    stock words."""
+
+    def test_footer_shows_the_organisation(self):
+        with self.server_env() as env:
+            company = env.ref('base.main_company')
+            company.write({'name': 'FormaPro Conseil', 'city': 'Lyon'})
+            company.partner_id.write({
+                'siret': '84211372200016',
+                'training_activity_number': '84691234569'})
+        self.authenticate('stagiaire', 'stagiaire')
+        page = self.get('/my').text
+        self.assertIn('FormaPro Conseil', page)
+        self.assertIn('84211372200016', page)
+        self.assertIn('84691234569', page)
+        self.assertIn('o_training_footer_identity', page)
+        self.assertNotIn('YourCompany', page)
+        self.assertNotIn('disruptive products', page)
+        self.assertNotIn('produits innovants', page)

@@ -175,6 +175,56 @@ class TestRegistrationReports(ReportCase):
         self.assertIn('09:00 - 12:00', text)
         self.assertIn("Apporter une pièce d'identité.", text)
 
+    def test_sheet_to_sign_has_the_legal_identity(self):
+        """Issue 17: the paper sheet names the organisation, its SIRET and
+        activity declaration number and the trainers (the dates head its
+        columns)."""
+        self.session.company_id.partner_id.write({
+            'siret': '84211372200016',
+            'training_activity_number': '84691234569'})
+        for xmlid in ('action_report_attendance_sheet',
+                      'action_report_attendance_sheet_cycle_1'):
+            text = self._html(xmlid, self.session)
+            for expected in (self.session.company_id.name, '84211372200016',
+                             '84691234569', self.other_trainer.name,
+                             '01/03/2027'):
+                self.assertIn(expected, text, xmlid)
+
+    def test_convocation_has_what_an_auditor_looks_for(self):
+        """Issue 17: the place with its address and access comment, the
+        hours (both dates over several days), the trainers, the link of a
+        remote sequence, what to bring, the contact, the organisation's
+        activity declaration number."""
+        place = self.Partner.create({
+            'name': 'Campus Part-Dieu', 'street': '19 boulevard Vivier-Merle',
+            'zip': '69003', 'city': 'Lyon'})
+        contact = self.env['res.users'].create({
+            'name': 'Claire Martin', 'login': 'claire.convocation',
+            'email': 'claire.martin@example.fr'})
+        self.session.write({
+            'place_id': place.id, 'user_id': contact.id,
+            'what_to_bring': 'Votre pièce d\'identité et un stylo'})
+        self.session.company_id.partner_id.training_activity_number = \
+            '84691234569'
+        slot = self.cycle_1.slot_ids
+        slot.write({'comment_place': 'Entrée B, 3e étage, badge à '
+                                     'l\'accueil',
+                    'trainer_ids': [(6, 0, self.other_trainer.ids)]})
+        remote = self._add_sequence(self.session, 'Classe virtuelle', slots=[
+            ('2027-03-15 08:00:00', '2027-03-19 16:00:00')],
+            url='https://visio.example.fr/atelier')
+        text = self._html('action_report_convocation', self.reg)
+        for expected in ('19 boulevard Vivier-Merle 69003 Lyon',
+                         "Entrée B, 3e étage, badge à l'accueil",
+                         self.other_trainer.name,
+                         'https://visio.example.fr/atelier',
+                         "Votre pièce d'identité et un stylo",
+                         'Claire Martin', 'claire.martin@example.fr',
+                         '84691234569',
+                         '15/03/2027 09:00 - 19/03/2027 17:00'):
+            self.assertIn(expected, text)
+        self.assertTrue(remote.slot_ids)
+
     def test_certificate_counts_the_hours_attended(self):
         attendance = {att.slot_id.sequence_id: att
                       for att in self.reg.attendance_ids}

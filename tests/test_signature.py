@@ -215,11 +215,27 @@ class TestSignature(TrainingCase):
         self.assertIn('Non signé', html)
 
     def test_slot_over_several_days_shows_both_dates(self):
+        """05/12 09:00 -> 11/12 18:00 reads as such everywhere: the
+        documents and portal (hours_label), the .ics description, the
+        mails."""
         self.slot.write({'date_start': '2026-12-05 08:00:00',
                          'date_end': '2026-12-11 17:00:00'})
+        both = '05/12/2026 09:00 - 11/12/2026 18:00'
         self.assertEqual(self.slot.with_context(
-            tz='Europe/Paris').hours_label(),
-            '05/12/2026 09:00 - 11/12/2026 18:00')
+            tz='Europe/Paris').hours_label(), both)
+        self.assertEqual(self.slot.hours_label('Europe/Paris'), both)
+        self.session.user_id.tz = 'Europe/Paris'
+        ics = self.reg.ics_sequence_file(self.sequence).decode()
+        self.assertIn(both, ics.replace('\r\n ', ''))
+        template = self.env.ref(
+            'training_session.mail_template_registration_convocation')
+        body = template.render_template(
+            template.body_html, 'training.registration', self.reg.id)
+        self.assertIn(both, body)
+        # within one day, the date once
+        self.slot.write({'date_end': '2026-12-05 11:00:00'})
+        self.assertEqual(self.slot.hours_label('Europe/Paris'),
+                         '05/12/2026 09:00 - 12:00')
 
     def test_certificate_of_completion_from_the_signed_hours(self):
         """The Ministry of Labour's certificat de réalisation: the hours
