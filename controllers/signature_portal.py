@@ -62,3 +62,22 @@ class TrainingSignaturePortal(TrainingPortal):
         if not line:
             return request.redirect('/my')
         return request.redirect('/my/training/attendance/%d/sign' % line.id)
+
+    @http.route('/my/training/registration/<int:registration_id>'
+                '/completion', type='http', auth='user', website=True)
+    def portal_certificate_of_completion(self, registration_id, **kw):
+        """The trainee's certificate of completion (certificat de
+        réalisation), from the hours they signed, once the session is
+        done."""
+        try:
+            registration = self._own_registration(registration_id)
+        except AccessError:
+            return request.redirect('/my')
+        if registration.state != 'done':
+            return request.redirect('/my/training')
+        pdf = self._report_pdf(
+            'training_session.action_report_certificate_of_completion',
+            registration)
+        return self._file_response(
+            pdf, _('Certificate of completion - %s.pdf') %
+            registration.session_id.code, 'application/pdf')

@@ -120,3 +120,26 @@ class TestSigningPortal(SigningCase):
         page = self.get('/my/training/attendance/%d/sign' % self.ids[
             'lea_line'])
         self.assertIn('o_training_sign_closed', page.text)
+
+    def test_trainee_downloads_their_certificate_of_completion(self):
+        """Once the session is done, from the hours they signed; nobody
+        else's."""
+        with self.server_env() as env:
+            line = env['training.attendance'].browse(self.ids['lea_line'])
+            line.sudo(env.ref('training_session.user_training_trainee_demo')
+                      ).sign(drawn_png())
+            line.registration_id.state = 'done'
+            other = env['training.attendance'].browse(
+                self.ids['lambert_line']).registration_id
+            other.state = 'done'
+            ids = (line.registration_id.id, other.id)
+        self.authenticate('stagiaire', 'stagiaire')
+        url = '/my/training/registration/%d/completion'
+        self.assertIn(url % ids[0], self.get(
+            '/my/training/registration/%d' % ids[0]).text)
+        pdf = self.get(url % ids[0])
+        self.assertEqual(pdf.status_code, 200)
+        self.assertIn('attachment', pdf.headers['Content-Disposition'])
+        self.assertIn('Certificat de réalisation', pdf.text)
+        self.assertIn('MOREAU', pdf.text)
+        self.assertRefused(self.get(url % ids[1]))
