@@ -94,6 +94,7 @@ DESKTOP = 1400  # lib.js
 TRAINER_PAGES = [
     '/my', '/my/training/teaching', '/my/training/slot/%(slot_id)d',
     '/my/training/slot/%(slot_id)d?saved=1',
+    '/my/training/session/%(session_id)d',
     # the certification trainer
     '/my', '/my/training/certifications',
     '/my/training/certification/%(certification_id)d']
@@ -246,7 +247,9 @@ class TestPortalBrowser(BrowserCase):
                     'training_session.partner_trainee_lambert_demo'))
             certification = env.ref('training_session.training_'
                                     'certification_session_trainer_demo')
-            params = {'slot_id': slot.id, 'attendance_id': attendance.id}
+            params = {'slot_id': slot.id, 'attendance_id': attendance.id,
+                      'session_id': slot.session_id.id}
+            directory = len(slot.session_id.directory_registrations())
             candidates = len(certification.candidate_ids)
             pages = dict(params, certification_id=certification.id)
         if viewport:
@@ -260,6 +263,8 @@ class TestPortalBrowser(BrowserCase):
         self.assertEqual(result['state'], 'excused')
         self.assertEqual(result['comment'],
                          'Rendez-vous médical, prévenu la veille')
+        # the directory of the session's trainees who agreed to it
+        self.assertEqual(result['directory'], directory)
         # the certification trainer may enter every candidate's result
         self.assertEqual(result['results'], candidates)
         self._assert_checked(result, TRAINER_PAGES, viewport, pages)

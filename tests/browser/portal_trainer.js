@@ -36,6 +36,10 @@ scenario(async (t) => {
     .inputValue();
   const comment = await sheet.locator(`input[name="comment_${p.attendance_id}"]`)
     .inputValue();
+  // the session's page: its sheets and the trainees' directory
+  await t.follow(page, 'a.o_training_session_link',
+    `**/my/training/session/${p.session_id}`);
+  const directory = await page.locator('.o_training_directory li').count();
 
   // the certification trainer: their sessions, one's results to enter
   const c = p.certification;
@@ -48,5 +52,5 @@ scenario(async (t) => {
   const results = await trainer.locator(
     'form.o_training_certification select[name^="result_"]:enabled').count();
 
-  return { saved, state, comment, results, checked: t.checked };
+  return { saved, state, comment, directory, results, checked: t.checked };
 });
