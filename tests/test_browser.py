@@ -297,6 +297,9 @@ class TestPortalBrowser(BrowserCase):
         self.assertEqual(result['phone'], '04 78 12 34 56')
         # the catalogue offers sessions to ask for
         self.assertTrue(result['catalogue'])
+        # the planning's table: one card per row on a phone
+        self.assertEqual(result['planningRows'],
+                         'block' if viewport else 'table-row')
         self._assert_checked(result, TRAINEE_PAGES, viewport, params)
         with self.server_env() as env:
             self.assertEqual(env.ref(

@@ -43,6 +43,9 @@ scenario(async (t) => {
   await t.follow(page, `a.o_training_registration_${p.registration_id}`,
     `**/my/training/registration/${p.registration_id}`);
   await t.docShot(page, 'portal-trainee-registration');
+  // the planning's rows: cards on a phone, table rows on a desktop
+  const planningRows = await page.locator('table.o_training_planning tbody tr')
+    .first().evaluate((row) => getComputedStyle(row).display);
   const ics = await t.download(page, page.locator(
     `a.o_training_ics[href$="/sequence/${p.sequence_id}.ics"]`));
 
@@ -53,5 +56,5 @@ scenario(async (t) => {
   const catalogue = await page.locator('button.o_training_request').count();
 
   return { refused, saved, phone, ics_name: ics.name, ics: ics.text,
-    catalogue, checked: t.checked };
+    catalogue, planningRows, checked: t.checked };
 });
