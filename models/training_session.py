@@ -460,6 +460,12 @@ class TrainingSession(models.Model):
                 and (not cycle or seq.cycle == cycle))
         half_days = sorted({half_day for slot in sequences.mapped('slot_ids')
                             for half_day in slot.half_days()})
+        # each half-day's hours, those of its slots
+        hours = {}
+        for slot in sequences.mapped('slot_ids').sorted('date_start'):
+            for half_day, label in slot.half_day_hours().items():
+                hours[half_day] = ', '.join(filter(None, (
+                    hours.get(half_day), label)))
         registrations = self.registration_ids.filtered(
             lambda reg: reg.state in REGISTERED_STATES)
         # read the trainees in one query before sorting on their names
@@ -471,6 +477,7 @@ class TrainingSession(models.Model):
             'pages': [half_days[index:index + per_page]
                       for index in range(0, len(half_days), per_page)],
             'sequences': sequences,
+            'hours': hours,
         }
 
     @api.multi

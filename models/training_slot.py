@@ -224,6 +224,27 @@ class TrainingSlot(models.Model):
             day += datetime.timedelta(days=1)
         return result
 
+    @api.multi
+    def half_day_hours(self):
+        """{(local date, 'am' or 'pm'): 'HH:MM - HH:MM'}: the slot's hours
+        within each half-day it covers (split at 13:00), for the sheets."""
+        self.ensure_one()
+        session = self.sequence_id.session_id
+        start = session._local(self.date_start).replace(tzinfo=None)
+        end = session._local(self.date_end).replace(tzinfo=None)
+        result = {}
+        for day, half in self.half_days():
+            midnight = datetime.datetime.combine(day, datetime.time())
+            noon = midnight + datetime.timedelta(hours=13)
+            bounds = (midnight, noon) if half == 'am' else \
+                (noon, midnight + datetime.timedelta(days=1))
+            begin, finish = max(start, bounds[0]), min(end, bounds[1])
+            result[(day, half)] = '%s - %s' % (
+                begin.strftime('%H:%M'),
+                '24:00' if finish == bounds[1] and half == 'pm'
+                and finish.date() != day else finish.strftime('%H:%M'))
+        return result
+
     @api.constrains('date_start', 'date_end', 'break_duration')
     def _check_dates(self):
         for slot in self:

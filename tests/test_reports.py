@@ -185,9 +185,11 @@ class TestRegistrationReports(ReportCase):
         for xmlid in ('action_report_attendance_sheet',
                       'action_report_attendance_sheet_cycle_1'):
             text = self._html(xmlid, self.session)
+            # each half-day's hours: 1 March 09:00-16:00, split at 13:00
             for expected in (self.session.company_id.name, '84211372200016',
                              '84691234569', self.other_trainer.name,
-                             '01/03/2027'):
+                             '01/03/2027', '09:00 - 13:00',
+                             '13:00 - 16:00'):
                 self.assertIn(expected, text, xmlid)
 
     def test_convocation_has_what_an_auditor_looks_for(self):

@@ -232,6 +232,13 @@ class TestSignature(TrainingCase):
         body = template.render_template(
             template.body_html, 'training.registration', self.reg.id)
         self.assertIn(both, body)
+        # the sheet's half-days: each one's hours, midnight as 24:00
+        hours = self.slot.with_context(tz='Europe/Paris').half_day_hours()
+        day = datetime.date(2026, 12, 5)
+        self.assertEqual(hours[(day, 'am')], '09:00 - 13:00')
+        self.assertEqual(hours[(day, 'pm')], '13:00 - 24:00')
+        self.assertEqual(hours[(datetime.date(2026, 12, 11), 'pm')],
+                         '13:00 - 18:00')
         # within one day, the date once
         self.slot.write({'date_end': '2026-12-05 11:00:00'})
         self.assertEqual(self.slot.hours_label('Europe/Paris'),
