@@ -68,11 +68,13 @@ class TrainingPortal(CustomerPortal):
         mails."""
         return request.env.user.tz or 'Europe/Paris'
 
-    def _report_pdf(self, xmlid, records):
+    def _report_pdf(self, xmlid, records, context=None):
         """The PDF of report ``xmlid`` for ``records``, printed as superuser
-        (portal users read no report) in the caller's time zone."""
+        (portal users read no report) in the caller's time zone, with the
+        ``context`` keys given."""
         return request.env.ref(xmlid).sudo().with_context(
-            tz=self._portal_tz()).render_qweb_pdf(records.ids)[0]
+            tz=self._portal_tz(), **(context or {})).render_qweb_pdf(
+            records.ids)[0]
 
     def _staff_slot_domain(self, tutoring):
         """The slots the user teaches, or those of the sessions they tutor
@@ -102,14 +104,31 @@ class TrainingPortal(CustomerPortal):
         record.check_access_rule('read')
         return record.sudo()
 
+    def _own(self, model, record_id):
+        """The caller's own ``record_id`` of ``model`` (a registration, an
+        attendance line: trainers, tutors and back-office users may read
+        others', not here), as sudo; AccessError otherwise."""
+        record = self._check_access(model, record_id)
+        if record.partner_id != request.env.user.partner_id:
+            raise AccessError(_('This is not yours.'))
+        return record
+
     def _own_registration(self, registration_id):
-        """The caller's own registration ``registration_id`` (trainers,
-        tutors and back-office users may read others': not here)."""
-        registration = self._check_access('training.registration',
-                                          registration_id)
-        if registration.partner_id != request.env.user.partner_id:
-            raise AccessError(_('This registration is not yours.'))
-        return registration
+        return self._own('training.registration', registration_id)
+
+    def _done_registration_report(self, registration_id, xmlid, filename):
+        """Report ``xmlid`` of the caller's own registration, once its
+        session is done, downloaded as ``filename`` (% the session's
+        code)."""
+        try:
+            registration = self._own_registration(registration_id)
+        except AccessError:
+            return request.redirect('/my')
+        if registration.state != 'done':
+            return request.redirect('/my/training')
+        return self._file_response(
+            self._report_pdf(xmlid, registration),
+            filename % registration.session_id.code, 'application/pdf')
 
     @staticmethod
     def _save(values, action, url,
@@ -227,17 +246,9 @@ class TrainingPortal(CustomerPortal):
                 '/certificate', type='http', auth='user', website=True)
     def portal_attendance_certificate(self, registration_id, **kw):
         """The certificate of attendance, once the session is done."""
-        try:
-            registration = self._own_registration(registration_id)
-        except AccessError:
-            return request.redirect('/my')
-        if registration.state != 'done':
-            return request.redirect('/my/training')
-        pdf = self._report_pdf(
-            'training_session.action_report_attendance_certificate',
-            registration)
-        return self._file_response(
-            pdf, '%s.pdf' % registration.session_id.code, 'application/pdf')
+        return self._done_registration_report(
+            registration_id,
+            'training_session.action_report_attendance_certificate', '%s.pdf')
 
     @http.route('/my/training/certificate/<int:certificate_id>',
                 type='http', auth='user', website=True)

@@ -44,11 +44,9 @@ class TrainingSessionPortal(TrainingPortal):
         return request.env['training.session'].sudo().browse(session_id)
 
     def _registrants_pdf(self, session, directory_only):
-        report = request.env.ref(
-            'training_session.action_report_registrant_list').sudo()
-        pdf = report.with_context(**{
-            'tz': self._portal_tz(), DIRECTORY_ONLY_KEY: directory_only,
-        }).render_qweb_pdf(session.ids)[0]
+        pdf = self._report_pdf(
+            'training_session.action_report_registrant_list', session,
+            {DIRECTORY_ONLY_KEY: directory_only})
         return self._file_response(
             pdf, _('Registrants - %s.pdf') % session.code, 'application/pdf')
 
@@ -70,8 +68,9 @@ class TrainingSessionPortal(TrainingPortal):
             ).mapped('cycle')) - {False}),
             'trainees': session.registrant_list().mapped('partner_id')
             if tutor else request.env['res.partner'],
-            'directory': session.directory_registrations().mapped(
-                'partner_id'),
+            # the tutors see the full list instead
+            'directory': request.env['res.partner'] if tutor else
+            session.directory_registrations().mapped('partner_id'),
             'slots': session.slot_ids.sorted('date_start'),
             'folder_documents': request.env[
                 'training.documentation.wizard'].portal_folder_documents()

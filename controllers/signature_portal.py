@@ -11,20 +11,12 @@ class TrainingSignaturePortal(TrainingPortal):
     page, reached from their registration or the QR code the trainer
     shows; the trainer's countersignature on the slot's page."""
 
-    def _own_attendance(self, attendance_id):
-        """The caller's own attendance line, as sudo; AccessError
-        otherwise."""
-        line = self._check_access('training.attendance', attendance_id)
-        if line.partner_id != request.env.user.partner_id:
-            raise AccessError(_('This attendance is not yours.'))
-        return line
-
     @http.route('/my/training/attendance/<int:attendance_id>/sign',
                 type='http', auth='user', website=True,
                 methods=['GET', 'POST'])
     def portal_attendance_sign(self, attendance_id, **post):
         try:
-            line = self._own_attendance(attendance_id)
+            line = self._own('training.attendance', attendance_id)
         except AccessError:
             return request.redirect('/my')
         values = self._prepare_portal_layout_values()
@@ -69,15 +61,7 @@ class TrainingSignaturePortal(TrainingPortal):
         """The trainee's certificate of completion (certificat de
         réalisation), from the hours they signed, once the session is
         done."""
-        try:
-            registration = self._own_registration(registration_id)
-        except AccessError:
-            return request.redirect('/my')
-        if registration.state != 'done':
-            return request.redirect('/my/training')
-        pdf = self._report_pdf(
+        return self._done_registration_report(
+            registration_id,
             'training_session.action_report_certificate_of_completion',
-            registration)
-        return self._file_response(
-            pdf, _('Certificate of completion - %s.pdf') %
-            registration.session_id.code, 'application/pdf')
+            _('Certificate of completion - %s.pdf'))

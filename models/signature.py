@@ -52,12 +52,9 @@ def signing_evidence():
 def keep_signed_rows(cr, table, signed_column, columns):
     """A trigger on ``table`` refusing, once ``signed_column`` is set, any
     change of ``columns`` and the deletion of the row."""
-    function = '%s_keep_signature' % table
     changed = ' OR '.join('NEW.%s IS DISTINCT FROM OLD.%s' % (name, name)
                           for name in columns)
-    cr.execute("""
-        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
-        BEGIN
+    _row_trigger(cr, table, '%s_keep_signature' % table, """
             IF OLD.{signed} IS NULL THEN
                 RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
             END IF;
@@ -67,25 +64,27 @@ def keep_signed_rows(cr, table, signed_column, columns):
             IF {changed} THEN
                 RAISE EXCEPTION '{table} %: signed, never rewritten', OLD.id;
             END IF;
-            RETURN NEW;
-        END $$ LANGUAGE plpgsql;
-        DROP TRIGGER IF EXISTS {function} ON {table};
-        CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE PROCEDURE {function}();
-    """.format(function=function, table=table, signed=signed_column,
-               changed=changed))
+            RETURN NEW;""".format(table=table, signed=signed_column,
+                                  changed=changed))
 
 
 def keep_rows(cr, table):
     """A trigger on ``table`` refusing any change and deletion: a history
     is only added to."""
-    function = '%s_keep' % table
+    _row_trigger(cr, table, '%s_keep' % table, """
+            RAISE EXCEPTION '{table} %: a history is never changed', OLD.id;
+    """.format(table=table))
+
+
+def _row_trigger(cr, table, function, body):
+    """(Re)make the plpgsql ``function`` of ``body`` and its trigger before
+    each update or deletion of a row of ``table``."""
     cr.execute("""
         CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
         BEGIN
-            RAISE EXCEPTION '{table} %: a history is never changed', OLD.id;
+            {body}
         END $$ LANGUAGE plpgsql;
         DROP TRIGGER IF EXISTS {function} ON {table};
         CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table}
             FOR EACH ROW EXECUTE PROCEDURE {function}();
-    """.format(function=function, table=table))
+    """.format(function=function, table=table, body=body))

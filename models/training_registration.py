@@ -273,8 +273,8 @@ class TrainingRegistration(models.Model):
         reg = self.with_context(lang=self.partner_id.lang or self.env.lang)
         session = reg.session_id
         company = session.company_id
-        dates = [session._local(value).strftime('%d/%m/%Y') if value
-                 else '' for value in (session.date_start, session.date_end)]
+        dates = session._local_dates()
+        signed = format_hours(reg.signed_hours())
         employer = reg.partner_id.parent_id
         trainee = _('%(trainee)s, employee of %(employer)s,') % {
             'trainee': reg.partner_id.name, 'employer': employer.name} \
@@ -290,11 +290,10 @@ class TrainingRegistration(models.Model):
             'action': _('has attended the action: %s') % session.title,
             'period': _('which took place from %(start)s to %(end)s for a '
                         'duration of %(hours)s hours.') % {
-                'start': dates[0], 'end': dates[1],
-                'hours': format_hours(reg.signed_hours())},
+                'start': dates[0], 'end': dates[1], 'hours': signed},
             'attendance': _('Attendance: %(signed)s hours signed out of '
                             '%(planned)s hours planned.') % {
-                'signed': format_hours(reg.signed_hours()),
+                'signed': signed,
                 'planned': format_hours(session.duration_hours)},
             'place_date': _('Done at %(city)s, on %(date)s') % {
                 'city': company.city or '',
@@ -494,8 +493,7 @@ class TrainingRegistration(models.Model):
     def certificate_text(self):
         self = self.with_context(lang=self.partner_id.lang or self.env.lang)
         session = self.session_id
-        dates = [session._local(value).strftime('%d/%m/%Y') if value
-                 else '' for value in (session.date_start, session.date_end)]
+        dates = session._local_dates()
         return _('We certify that %s attended the training session %s (%s), '
                  'from %s to %s, for %s hours out of %s hours planned.') % (
             self.partner_id.name, session.title, session.code, dates[0],

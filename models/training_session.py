@@ -1019,6 +1019,13 @@ class TrainingSession(models.Model):
         return moment.astimezone(self._tz())
 
     @api.multi
+    def _local_dates(self):
+        """[first day, last day] as local dd/mm/yyyy ('' when unset), for
+        the certificates."""
+        return [self._local(value).strftime('%d/%m/%Y') if value else ''
+                for value in (self.date_start, self.date_end)]
+
+    @api.multi
     def _utc_of_local(self, day, hour):
         """UTC datetime string of ``day`` (a date string) at ``hour``
         o'clock in ``_tz()``."""

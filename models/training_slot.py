@@ -204,46 +204,44 @@ class TrainingSlot(models.Model):
             slot.half_day_count = len(slot.half_days())
 
     @api.multi
-    def half_days(self):
-        """[(local date, 'am' or 'pm')] covered by the slot."""
+    def _half_day_spans(self):
+        """[(local date, 'am' or 'pm', start, end)]: the half-days the slot
+        covers (split at 13:00), each with the slot's naive local start and
+        end within it."""
         self.ensure_one()
         if not (self.date_start and self.date_end):
             return []
         session = self.sequence_id.session_id
         start = session._local(self.date_start).replace(tzinfo=None)
         end = session._local(self.date_end).replace(tzinfo=None)
-        result = []
+        spans = []
         day = start.date()
         while day <= end.date():
             midnight = datetime.datetime.combine(day, datetime.time())
             noon = midnight + datetime.timedelta(hours=13)
-            if start < noon and end > midnight:
-                result.append((day, 'am'))
-            if end > noon and start < midnight + datetime.timedelta(days=1):
-                result.append((day, 'pm'))
+            for half, low, high in (
+                    ('am', midnight, noon),
+                    ('pm', noon, midnight + datetime.timedelta(days=1))):
+                if start < high and end > low:
+                    spans.append((day, half, max(start, low), min(end, high)))
             day += datetime.timedelta(days=1)
-        return result
+        return spans
+
+    @api.multi
+    def half_days(self):
+        """[(local date, 'am' or 'pm')] covered by the slot."""
+        return [(day, half) for day, half, _start, _end
+                in self._half_day_spans()]
 
     @api.multi
     def half_day_hours(self):
         """{(local date, 'am' or 'pm'): 'HH:MM - HH:MM'}: the slot's hours
-        within each half-day it covers (split at 13:00), for the sheets."""
-        self.ensure_one()
-        session = self.sequence_id.session_id
-        start = session._local(self.date_start).replace(tzinfo=None)
-        end = session._local(self.date_end).replace(tzinfo=None)
-        result = {}
-        for day, half in self.half_days():
-            midnight = datetime.datetime.combine(day, datetime.time())
-            noon = midnight + datetime.timedelta(hours=13)
-            bounds = (midnight, noon) if half == 'am' else \
-                (noon, midnight + datetime.timedelta(days=1))
-            begin, finish = max(start, bounds[0]), min(end, bounds[1])
-            result[(day, half)] = '%s - %s' % (
-                begin.strftime('%H:%M'),
-                '24:00' if finish == bounds[1] and half == 'pm'
-                and finish.date() != day else finish.strftime('%H:%M'))
-        return result
+        within each half-day it covers, for the sheets (the next midnight
+        as 24:00)."""
+        return {(day, half): '%s - %s' % (
+            begin.strftime('%H:%M'),
+            '24:00' if finish.date() != day else finish.strftime('%H:%M'))
+            for day, half, begin, finish in self._half_day_spans()}
 
     @api.constrains('date_start', 'date_end', 'break_duration')
     def _check_dates(self):

@@ -396,6 +396,21 @@ class BrowserCase(HttpCase):
         return ''
 
 
+def portal_trainee_login(env, partner):
+    """The login of ``partner``'s portal user (a trainee), made when
+    missing, whose password is its login."""
+    if not partner.user_ids:
+        env['res.users'].create({
+            'login': partner.name.lower().replace(' ', '.') + '.portail',
+            'partner_id': partner.id, 'groups_id': [(6, 0, [
+                env.ref('base.group_portal').id,
+                env.ref('training_session.group_training_session_trainee')
+                .id])]})
+    user = partner.user_ids[:1]
+    user.password = user.login
+    return user.login
+
+
 class PortalCase(BrowserCase):
     """HTTP tests of the portal's routes: pages, forms with their CSRF
     token, and refusals (a redirect to /my showing nothing of the

@@ -8,7 +8,7 @@ import pytz
 
 from odoo import fields
 
-from .common import BrowserCase
+from .common import BrowserCase, portal_trainee_login
 
 
 class TestHttpServer(BrowserCase):
@@ -194,21 +194,14 @@ class TestPortalBrowser(BrowserCase):
                 'date_end': fields.Datetime.to_string(
                     now + datetime.timedelta(hours=2)),
                 'trainer_ids': [(6, 0, trainer.ids)]})
-            lambert = env['res.users'].create({
-                'login': 'lambert.signature', 'password': 'lambert.signature',
-                'partner_id': ref('training_session.'
-                                  'partner_trainee_lambert_demo').id,
-                'groups_id': [(6, 0, [
-                    ref('base.group_portal').id,
-                    ref('training_session.group_training_session_trainee')
-                    .id])]})
             trainees = []
-            for user in (ref('training_session.user_training_trainee_demo'),
-                         lambert):
+            for partner in (
+                    ref('training_session.partner_training_trainee_demo'),
+                    ref('training_session.partner_trainee_lambert_demo')):
                 env['training.registration'].create({
                     'session_id': session.id, 'state': 'confirmed',
-                    'partner_id': user.partner_id.id})
-                trainees.append(user.login)
+                    'partner_id': partner.id})
+                trainees.append(portal_trainee_login(env, partner))
             slot_id = slot.id
         params = {'slot_id': slot_id, 'trainer': 'formateur',
                   'trainees': trainees}

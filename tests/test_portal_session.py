@@ -2,7 +2,7 @@
 """A session's portal page for its tutors and trainers, the trainees'
 directory and the sessions a trainee is enrolled in (issue 16, manual
 004, 4, 6, 8 and 9), over HTTP as the demo users and as attackers."""
-from .common import PortalCase
+from .common import PortalCase, portal_trainee_login
 
 DEMO = 'training_session.%s'
 
@@ -21,14 +21,6 @@ class SessionPortalCase(PortalCase):
             garnier = ref(DEMO % 'partner_trainee_garnier_demo')
             garnier.directory_consent = False
             lea = ref(DEMO % 'partner_training_trainee_demo')
-            groups = [ref('base.group_portal').id,
-                      ref('training_session.group_training_session_trainee')
-                      .id]
-            if not lambert.user_ids:
-                env['res.users'].create({
-                    'login': 'lambert.portail', 'partner_id': lambert.id,
-                    'groups_id': [(6, 0, groups)]})
-            lambert.user_ids[:1].password = lambert.user_ids[:1].login
             # a tutor of another session, a portal user as tutors are
             other_tutor = env['res.users'].create({
                 'name': 'Claire Tutrice', 'login': 'tutrice.autre',
@@ -43,7 +35,7 @@ class SessionPortalCase(PortalCase):
                 'session': session.id, 'other': other.id,
                 'lambert': lambert.id, 'chevalier': chevalier.id,
                 'garnier': garnier.id, 'lea': lea.id,
-                'lambert_login': lambert.user_ids[:1].login,
+                'lambert_login': portal_trainee_login(env, lambert),
                 'registration': session.registration_ids.filtered(
                     lambda reg: reg.partner_id == lambert).id,
             }

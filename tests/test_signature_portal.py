@@ -2,7 +2,7 @@
 """Signing on the portal (issue 17), over HTTP as the demo users and as
 attackers: the trainee's signing page, the QR code's link, the trainer's
 countersignature."""
-from .common import PortalCase
+from .common import PortalCase, portal_trainee_login
 from .test_signature import at, drawn_png
 
 DEMO = 'training_session.%s'
@@ -19,14 +19,6 @@ class SigningCase(PortalCase):
             trainer = ref(DEMO % 'partner_training_trainer_demo')
             lea = ref(DEMO % 'partner_training_trainee_demo')
             lambert = ref(DEMO % 'partner_trainee_lambert_demo')
-            if not lambert.user_ids:
-                env['res.users'].create({
-                    'login': 'lambert.portail', 'partner_id': lambert.id,
-                    'groups_id': [(6, 0, [
-                        ref('base.group_portal').id,
-                        ref('training_session.'
-                            'group_training_session_trainee').id])]})
-            lambert.user_ids[:1].password = lambert.user_ids[:1].login
             session = env['training.session'].create({
                 'name': 'Sauveteur secouriste du travail',
                 'publication_state': 'published'})
@@ -46,7 +38,7 @@ class SigningCase(PortalCase):
             self.ids = {
                 'slot': slot.id, 'lea_line': lines[lea.id],
                 'lambert_line': lines[lambert.id],
-                'lambert_login': lambert.user_ids[:1].login,
+                'lambert_login': portal_trainee_login(env, lambert),
                 'token': slot.signing_token(),
                 'other_slot': other_slot.id,
                 'other_token': other_slot.signing_token(),

@@ -1,9 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
 
 from ..models.training_attendance import ATTENDANCE_STATES
-from ..models.training_registration import TRAINING_USER_GROUP
 
 
 class TrainingAttendanceCorrectionWizard(models.TransientModel):
@@ -55,9 +53,7 @@ class TrainingAttendanceCorrectionWizard(models.TransientModel):
         # many2one's names are read as superuser: training users who read
         # the attendance only
         wizard = super(TrainingAttendanceCorrectionWizard, self).create(vals)
-        if not self.env.user.has_group(TRAINING_USER_GROUP):
-            raise AccessError(_('Only training users correct a signed '
-                                'attendance.'))
+        wizard.attendance_id._check_corrector()
         wizard.attendance_id.check_access_rule('read')
         return wizard
 
