@@ -4,6 +4,7 @@ from . import res_users
 from . import res_authentication_attempt
 from . import mail_thread
 from . import mail_message
+from . import ir_mail_server
 from . import mail_mail
 from . import res_config_settings
 from . import training_scheme

@@ -1,7 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import SUPERUSER_ID, _, api, models
+import logging
+
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+
+from .ir_mail_server import CALENDAR_PARTS_KEY, CalendarParts
+from .mail_batch import render_batch
+
+_logger = logging.getLogger(__name__)
 
 
 class MailMail(models.Model):
@@ -13,6 +20,22 @@ class MailMail(models.Model):
     mails: the training users of that session's populations); a portal
     user reads only the mails addressed to them."""
     _inherit = 'mail.mail'
+
+    training_recipient_id = fields.Many2one(
+        'training.session.mail.sent', string='Session mail recipient',
+        ondelete='set null', index=True, readonly=True,
+        help='The session mail this is: rendered again when it is sent, '
+             'so that it gives the planning of that moment.')
+    training_invitation_id = fields.Many2one(
+        'training.calendar.invitation', string='Calendar invitation',
+        ondelete='set null', index=True, readonly=True)
+    training_calendar_method = fields.Selection(
+        [('REQUEST', 'Invitation'), ('CANCEL', 'Cancellation')],
+        string='Calendar method', readonly=True)
+    training_calendar = fields.Text(
+        string='Calendar file', readonly=True,
+        help='The iTIP file of the invitation, sent as the calendar part '
+             'of the mail (RFC 6047).')
 
     @api.model
     def _unrestricted(self):
@@ -90,3 +113,49 @@ class MailMail(models.Model):
         return super(MailMail, self).read_group(
             domain, fields, groupby, offset=offset, limit=limit,
             orderby=orderby, lazy=lazy)
+
+    # ------------------------------------------------------------ sending
+    @api.multi
+    def _send(self, auto_commit=False, raise_exception=False,
+              smtp_session=None):
+        """The training mails rendered again just before they go, and the
+        calendar part of the invitations given to the mail server."""
+        parts = self._training_prepare()
+        mails = self.with_context(**{CALENDAR_PARTS_KEY: parts}) \
+            if parts else self
+        return super(MailMail, mails)._send(
+            auto_commit=auto_commit, raise_exception=raise_exception,
+            smtp_session=smtp_session)
+
+    @api.multi
+    def _training_prepare(self):
+        """Render again the session mails among these, so that a trainee
+        whose mail was queued before the planning changed gets the new
+        hours; the calendar parts of the invitations among these, a
+        CalendarParts (None when there is none). An invitation's mail is
+        replaced whenever its event changes (a new revision), so its
+        rendering stands."""
+        mails = self.sudo().filtered(lambda mail: mail.state == 'outgoing')
+        mails.filtered('training_recipient_id')._training_render_again()
+        invitations = mails.filtered('training_calendar')
+        if not invitations:
+            return None
+        return CalendarParts({
+            mail.message_id: (mail.training_calendar,
+                              mail.training_calendar_method)
+            for mail in invitations})
+
+    @api.multi
+    def _training_render_again(self):
+        """Subject and body of these session mails rendered from their
+        recipient line as it is now, once per template and language; a
+        mail whose rendering fails keeps the one it was queued with."""
+        by_line = {mail.training_recipient_id.id: mail for mail in self}
+        lines = self.mapped('training_recipient_id')
+        for template, group in lines._group_by_template():
+            rendered = render_batch(group, template, lambda line, error: (
+                _logger.warning('Session mail %s kept as queued: %s',
+                                by_line[line.id].id, error)))
+            for line_id, values in rendered.items():
+                by_line[line_id].write({'subject': values.get('subject'),
+                                        'body_html': values.get('body_html')})

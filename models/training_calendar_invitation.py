@@ -1,9 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 import logging
 
-from odoo import api, fields, models
+from psycopg2.extras import execute_values
 
+from odoo import _, api, fields, models
+
+from odoo.addons.queue_job.job import job
+
+from .background import MAIL_CHANNEL, delay_batches, lock_rows
 from .mail_batch import queue_mail, render_batch
 
 _logger = logging.getLogger(__name__)
@@ -69,9 +73,9 @@ class TrainingCalendarInvitation(models.Model):
     sent_date = fields.Datetime(string='Last sent on', readonly=True)
     pending_method = fields.Selection(
         [('REQUEST', 'Invitation'), ('CANCEL', 'Cancellation')],
-        string='To send again', readonly=True,
-        help='The mail of the last change failed: the scheduled action '
-             'tries again.')
+        string='To send', readonly=True,
+        help='The mail of the last change is still to be sent: by its '
+             'background job, or, when it failed, by the scheduled action.')
     error = fields.Text(readonly=True)
 
     _sql_constraints = [
@@ -117,14 +121,30 @@ class TrainingCalendarInvitation(models.Model):
         for inv in existing.values():
             if inv.state == 'sent':
                 cancel |= inv
-        created = self.browse()
-        for reg, sequence in invite:
-            created |= self.create({'registration_id': reg.id,
-                                    'sequence_id': sequence.id})
+        created = self._insert(invite)
         created._send('REQUEST', raise_revision=False)
         reinvite._send('REQUEST')
         cancel._send('CANCEL')
         return created | reinvite | cancel
+
+    @api.model
+    def _insert(self, pairs):
+        """New invitations of (registration, sequence) ``pairs``, in one
+        statement."""
+        if not pairs:
+            return self.browse()
+        now = fields.Datetime.now()
+        rows = execute_values(self.env.cr, """
+            INSERT INTO training_calendar_invitation (registration_id,
+                   sequence_id, session_id, revision, state, create_uid,
+                   create_date, write_uid, write_date)
+            SELECT v.reg, v.seq, reg.session_id, 0, 'sent', v.uid,
+                   v.now::timestamp, v.uid, v.now::timestamp
+              FROM (VALUES %s) AS v (reg, seq, uid, now)
+              JOIN training_registration reg ON reg.id = v.reg
+            RETURNING id""", [(reg.id, sequence.id, self.env.uid, now)
+                              for reg, sequence in pairs], fetch=True)
+        return self.browse([row[0] for row in rows])
 
     @api.multi
     def _send_update(self):
@@ -137,36 +157,65 @@ class TrainingCalendarInvitation(models.Model):
         return invitations
 
     @api.multi
-    def _send_cancel(self):
+    def _send_cancel(self, immediate=False):
+        """Cancel these invitations; ``immediate`` when they are about to
+        be deleted (their sequence or registration is): the mails are then
+        queued at once, as their jobs would find nothing."""
         invitations = self.filtered(lambda inv: inv.state == 'sent')
-        invitations._send('CANCEL')
+        invitations._send('CANCEL', immediate=immediate)
         return invitations
 
     @api.multi
-    def _send(self, method, raise_revision=True):
-        """Mail the iTIP file of each invitation to its trainee (a REQUEST
-        invites or updates, a CANCEL cancels), in the session's time zone
-        for the text and UTC for the event times."""
+    def _send(self, method, raise_revision=True, immediate=False):
+        """A new revision of each invitation (a REQUEST invites or
+        updates, a CANCEL cancels), to mail to its trainee: recorded at
+        once, mailed by background jobs (see _job_deliver), or at once when
+        ``immediate``."""
         if not self:
             return
         invitations = self.sudo()
-        invitations.write({
-            'state': 'cancelled' if method == 'CANCEL' else 'sent',
-            'sent_date': fields.Datetime.now()})
-        if raise_revision:
-            self.env.cr.execute(
-                'UPDATE training_calendar_invitation '
-                'SET revision = COALESCE(revision, 0) + 1 WHERE id IN %s',
-                (tuple(invitations.ids),))
-            invitations.invalidate_cache(['revision'])
-        invitations._deliver(method)
+        self.env.cr.execute(
+            'UPDATE training_calendar_invitation SET state = %s, '
+            'pending_method = %s, error = NULL, '
+            'revision = COALESCE(revision, 0) + %s, '
+            "write_uid = %s, write_date = now() at time zone 'UTC' "
+            'WHERE id IN %s', (
+                'cancelled' if method == 'CANCEL' else 'sent', method,
+                1 if raise_revision else 0, self.env.uid,
+                tuple(invitations.ids)))
+        invitations.invalidate_cache(
+            ['state', 'pending_method', 'error', 'revision'])
+        if immediate:
+            invitations._deliver(method)
+        else:
+            delay_batches(invitations, '_job_deliver',
+                          _('Calendar invitations to send'))
+
+    @job(default_channel=MAIL_CHANNEL)
+    @api.multi
+    def _job_deliver(self):
+        """The background job of a batch of invitations: mails the
+        revision of each that is still to be sent (none when run again)."""
+        invitations = lock_rows(self.sudo().exists(),
+                                'pending_method IS NOT NULL')
+        delivered = self.browse()
+        for method in ('REQUEST', 'CANCEL'):
+            delivered |= invitations.filtered(
+                lambda inv: inv.pending_method == method)._deliver(method)
+        return _('%(sent)d of %(count)d invitations mailed.') % {
+            'sent': len(delivered), 'count': len(self)}
 
     @api.multi
     def _deliver(self, method):
         """Queue the mails of these invitations' current revision: the
-        template rendered once for all, each mail queued in a savepoint.
-        When one fails, its invitation keeps the method to send and the
-        error, and the scheduled action tries again."""
+        template rendered once for all, each mail queued in a savepoint
+        with its iTIP file (built again when the mail is sent, see
+        mail.mail), replacing the mails of an earlier revision not sent
+        yet. When one fails, its invitation keeps the method to send and
+        the error, and the scheduled action tries again."""
+        self.env['mail.mail'].sudo().search([
+            ('training_invitation_id', 'in', self.ids),
+            ('state', '=', 'outgoing')]).unlink()
         template = self.env.ref(
             'training_session.mail_template_calendar_cancellation'
             if method == 'CANCEL' else
@@ -178,22 +227,32 @@ class TrainingCalendarInvitation(models.Model):
         for inv in self.filtered(lambda inv: inv.id in rendered):
             try:
                 with self.env.cr.savepoint():
-                    ics = inv.registration_id.ics_invitation(
-                        inv.sequence_id, method=method,
-                        revision=inv.revision)
                     queue_mail(self.env, rendered[inv.id], {
                         'recipient_ids': [(4, inv.partner_id.id)],
-                        'attachment_ids': inv._ics_attachment(
-                            ics, method).ids,
+                        'training_invitation_id': inv.id,
+                        'training_calendar_method': method,
+                        'training_calendar': inv._ics(method).decode(),
                     })
             except Exception as error:  # logged, tried again by the cron
                 _logger.exception('Calendar invitation %s failed', inv.id)
                 inv._delivery_failed(method, error)
             else:
                 delivered |= inv
-        delivered.filtered('pending_method').write(
-            {'pending_method': False, 'error': False})
+        if delivered:
+            self.env.cr.execute(
+                'UPDATE training_calendar_invitation SET pending_method = '
+                "NULL, error = NULL, sent_date = now() at time zone 'UTC' "
+                'WHERE id IN %s', (tuple(delivered.ids),))
+            delivered.invalidate_cache(['pending_method', 'error',
+                                        'sent_date'])
         return delivered
+
+    @api.multi
+    def _ics(self, method):
+        """The iTIP file (bytes) of this invitation's current revision."""
+        self.ensure_one()
+        return self.registration_id.ics_invitation(
+            self.sequence_id, method=method, revision=self.revision)
 
     @api.multi
     def _delivery_failed(self, method, error):
@@ -202,29 +261,14 @@ class TrainingCalendarInvitation(models.Model):
     @api.model
     def _cron_retry(self, batch_size=200):
         """The invitations whose mail failed, each tried once per run,
-        batch by batch."""
+        batch by batch (those waiting for their job are left to it)."""
         tried = []
         while True:
             invitations = self.sudo().search(
-                [('pending_method', '!=', False), ('id', 'not in', tried)],
-                limit=batch_size)
+                [('pending_method', '!=', False), ('error', '!=', False),
+                 ('id', 'not in', tried)], limit=batch_size)
             if not invitations:
                 return
             tried += invitations.ids
-            for method in set(invitations.mapped('pending_method')):
-                invitations.filtered(
-                    lambda inv: inv.pending_method == method)._deliver(method)
+            invitations._job_deliver()
             self.env['training.session.mail.schedule']._commit()
-
-    @api.multi
-    def _ics_attachment(self, ics, method):
-        """The .ics of the mail. Its type carries the iTIP method (RFC 6047)
-        into the mail part, which is what makes Outlook treat the file as a
-        meeting request or cancellation rather than an event to import."""
-        self.ensure_one()
-        return self.env['ir.attachment'].create({
-            'name': 'invitation.ics', 'datas_fname': 'invitation.ics',
-            'datas': base64.b64encode(ics),
-            'mimetype': 'text/calendar; method=%s; charset=UTF-8' % method,
-            'res_model': self._name, 'res_id': self.id,
-        })

@@ -3,11 +3,12 @@ import base64
 
 import icalendar
 import pytz
+from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .private_context import DEFER_SEATS_KEY, has_private
+from .private_context import DEFER_SEATS_KEY, has_private, with_private
 
 # States in which a participant counts as registered (takes a seat, has
 # attendance lines and locks the session's planning).
@@ -150,6 +151,48 @@ class TrainingRegistration(models.Model):
             registration._after_registering()
         return registration
 
+    @api.model
+    def _create_batch(self, session, partners, values):
+        """Registrations of ``partners`` (in this order: the first ones get
+        the seats) to ``session`` with ``values``, inserted in one
+        statement, as create() would make them without tracking (their
+        defaults, stored related fields, constraints, access rules);
+        _after_registering is left to the caller. Values that are not
+        plain columns go through create(), one by one."""
+        if not partners:
+            return self.browse()
+        values = dict(self.default_get(list(self._fields)), **values)
+        values.update(session_id=session.id,
+                      company_id=session.company_id.id)
+        columns = [name for name in values
+                   if self._fields[name].store and
+                   self._fields[name].column_type and
+                   name not in ('partner_id', 'id')]
+        if set(values) - set(columns) - {'partner_id'}:
+            Registration = with_private(self, DEFER_SEATS_KEY)
+            created = [Registration.create(dict(values, partner_id=partner.id))
+                       for partner in partners]
+            return self.browse([reg.id for reg in created])
+        self.check_access_rights('create')
+        session._lock_seats()
+        row = tuple(self._fields[name].convert_to_column(
+            values[name], self) for name in columns)
+        now = fields.Datetime.now()
+        ids = [line[0] for line in execute_values(self.env.cr, """
+            INSERT INTO training_registration (partner_id, %s, create_uid,
+                   create_date, write_uid, write_date)
+            VALUES %%s RETURNING id""" % ', '.join(
+            '"%s"' % name for name in columns), [
+            (partner.id,) + row + (self.env.uid, now, self.env.uid, now)
+            for partner in partners], fetch=True)]
+        registrations = self.browse(ids)
+        # what depends on the new rows (the session's counts...)
+        registrations.modified(['partner_id'] + columns)
+        registrations.recompute()
+        registrations._validate_fields(columns)
+        registrations.check_access_rule('create')
+        return registrations
+
     @api.multi
     def _after_registering(self):
         """Checks and consequences of new registrations, for a whole batch:
@@ -205,7 +248,7 @@ class TrainingRegistration(models.Model):
         sessions = self.filtered(
             lambda reg: reg.state in REGISTERED_STATES).mapped('session_id')
         self.env['training.calendar.invitation'].search([
-            ('registration_id', 'in', self.ids)])._send_cancel()
+            ('registration_id', 'in', self.ids)])._send_cancel(immediate=True)
         self.env['training.session.mail']._forget_registration(self)
         result = super(TrainingRegistration, self).unlink()
         sessions._promote_waiting()

@@ -248,7 +248,7 @@ class TrainingSequence(models.Model):
         periods = sessions._validated_periods()
         self.mapped('slot_ids.attendance_ids')._check_not_recorded()
         self.env['training.calendar.invitation'].search([
-            ('sequence_id', 'in', self.ids)])._send_cancel()
+            ('sequence_id', 'in', self.ids)])._send_cancel(immediate=True)
         result = super(TrainingSequence, self).unlink()
         sessions._check_validated_periods(periods)
         sessions._sync_mail_schedules()

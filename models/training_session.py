@@ -9,7 +9,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
-from .private_context import (CODES_KEY, DEFER_SEATS_KEY, NEW_SESSION_KEY,
+from .private_context import (CODES_KEY, NEW_SESSION_KEY,
                               PERIODS_CHECKED_KEY,
                               by_workflow, has_private, with_private,
                               without_private)
@@ -487,15 +487,10 @@ class TrainingSession(models.Model):
         are handled once for the whole batch."""
         self.ensure_one()
         self._check_can_register()
-        Registration = with_private(self.env['training.registration'],
-                                    DEFER_SEATS_KEY).with_context(
+        registrations = self.env['training.registration'].with_context(
             tracking_disable=True, mail_create_nolog=True,
-            mail_create_nosubscribe=True)
-        registrations = Registration.browse()
-        for partner in partners:
-            registrations |= Registration.create(dict(
-                values, session_id=self.id, partner_id=partner.id))
-        registrations = without_private(registrations, DEFER_SEATS_KEY)
+            mail_create_nosubscribe=True)._create_batch(
+            self, partners, values)
         registrations._after_registering()
         return registrations
 

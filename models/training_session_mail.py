@@ -155,9 +155,10 @@ class TrainingSessionMail(models.Model):
     @api.model
     def _send_on_registration(self, registrations):
         """The mails triggered by the registration, for these newly enrolled
-        trainees: sent at once when due now (a delay after the registration
-        leaves them to the scheduled action), once per trainee, only for
-        published sessions (the others when they are published)."""
+        trainees: sent by background jobs when due now (a delay after the
+        registration leaves them to the scheduled action), once per
+        trainee, only for published sessions (the others when they are
+        published)."""
         if not registrations:
             return
         mails = self.sudo().search([
@@ -182,7 +183,7 @@ class TrainingSessionMail(models.Model):
             ('state', '=', 'todo'),
             ('due_date', '<=', fields.Datetime.to_string(now)),
             ('schedule_id.session_id.publication_state', '=', 'published'),
-        ])._send()
+        ])._send_later()
 
     @api.model
     def _forget_registration(self, registrations):

@@ -19,10 +19,12 @@ class TrainingSessionMailSchedule(models.Model):
     _description = 'Estimated send of a session mail'
     _order = 'scheduled_date, id'
 
+    # joined in the scheduler's domain (one query, whatever the number of
+    # settings and sessions)
     mail_id = fields.Many2one('training.session.mail', required=True,
-                              ondelete='cascade', index=True)
+                              ondelete='cascade', index=True, auto_join=True)
     session_id = fields.Many2one(related='mail_id.session_id', store=True,
-                                 readonly=True, index=True)
+                                 readonly=True, index=True, auto_join=True)
     kind = fields.Selection(related='mail_id.kind', readonly=True)
     sequence_id = fields.Many2one('training.sequence', string='Sequence',
                                   ondelete='cascade')

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
+from odoo.addons.queue_job.job import job
+
+from .background import MAIL_CHANNEL, delay_batches, lock_rows
 from .mail_batch import queue_mail, render_batch
 
 _logger = logging.getLogger(__name__)
@@ -17,9 +20,10 @@ class TrainingSessionMailSent(models.Model):
     _description = 'Session mail recipient'
     _order = 'id'
 
+    # joined in the scheduler's domain (one query)
     schedule_id = fields.Many2one('training.session.mail.schedule',
                                   required=True, ondelete='cascade',
-                                  index=True)
+                                  index=True, auto_join=True)
     partner_id = fields.Many2one('res.partner', string='Recipient',
                                  required=True, ondelete='cascade')
     session_id = fields.Many2one(related='schedule_id.session_id',
@@ -87,6 +91,21 @@ class TrainingSessionMailSent(models.Model):
         return sent
 
     @api.multi
+    def _send_later(self):
+        """Send these lines' mails by background jobs, one per batch."""
+        delay_batches(self, '_job_send', _('Session mails to send'))
+
+    @job(default_channel=MAIL_CHANNEL)
+    @api.multi
+    def _job_send(self):
+        """The background job of a batch of lines: sends those still to be
+        sent (none when run again)."""
+        lines = lock_rows(self.sudo().exists(), "state != 'sent'")
+        sent = lines._send()
+        return _('%(sent)d of %(count)d mails sent.') % {
+            'sent': len(sent), 'count': len(self)}
+
+    @api.multi
     def _group_by_template(self):
         """[(template, lines)], per template and recipient's language: Odoo
         renders a batch in one language."""
@@ -111,8 +130,9 @@ class TrainingSessionMailSent(models.Model):
         """Queue this line's mail from its rendered ``values``, with the
         setting's recipients, blind copies and attachments."""
         self.ensure_one()
-        return queue_mail(self.env, values,
-                          self.schedule_id._email_values(self))
+        extra = self.schedule_id._email_values(self)
+        extra['training_recipient_id'] = self.id
+        return queue_mail(self.env, values, extra)
 
     @api.multi
     def _fail(self, error):

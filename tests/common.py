@@ -45,6 +45,17 @@ def run_jobs(env, rounds=100, commit=False):
     raise AssertionError('jobs keep queueing jobs')
 
 
+def deliver(env):
+    """What users get once the background has done its work: the pending
+    jobs run (run_jobs), then the mail queue sent as its scheduled action
+    does (Odoo builds each message and skips the SMTP part in tests); the
+    mails are kept once sent, for the tests to read them."""
+    run_jobs(env)
+    mails = env['mail.mail'].sudo().search([('state', '=', 'outgoing')])
+    mails.write({'auto_delete': False})
+    mails.send()
+
+
 def _closing_on_failure(set_up_class):
     """unittest does not call tearDownClass when setUpClass fails: the
     class's transaction would stay open, holding its locks, and the next

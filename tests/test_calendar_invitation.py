@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
+import email
 from unittest import mock
 
 import icalendar
@@ -7,7 +7,7 @@ import pytz
 
 from odoo.exceptions import UserError
 
-from .common import TrainingCase
+from .common import TrainingCase, deliver, run_jobs
 
 PARIS = pytz.timezone('Europe/Paris')
 
@@ -51,17 +51,15 @@ class TestCalendarInvitations(TrainingCase):
             ('sequence_id', '=', sequence.id)])
 
     def _ics_mails(self, partner=None):
-        """The mails carrying an invitation.ics to ``partner``, oldest
-        first."""
+        """The mails carrying an invitation to ``partner``, oldest first,
+        once the background jobs and the mail queue have run."""
+        deliver(self.env)
         return self.env['mail.mail'].search([
             ('recipient_ids', 'in', (partner or self.hugo).ids),
-            ('attachment_ids.name', '=', 'invitation.ics')], order='id')
+            ('training_calendar', '!=', False)], order='id')
 
     def _event(self, mail):
-        attachment = mail.attachment_ids.filtered(
-            lambda att: att.name == 'invitation.ics')
-        calendar = icalendar.Calendar.from_ical(
-            base64.b64decode(attachment.datas))
+        calendar = icalendar.Calendar.from_ical(mail.training_calendar)
         events = calendar.walk('VEVENT')
         self.assertEqual(len(events), 1)
         return calendar, events[0]
@@ -177,6 +175,7 @@ class TestCalendarInvitations(TrainingCase):
 
     def test_deleting_a_sequence_or_a_registration_sends_cancel(self):
         uid = self.reg._ics_uid(self.june)
+        deliver(self.env)
         self.june.unlink()
         calendar, event = self._event(self._ics_mails()[-1])
         self.assertEqual(calendar['METHOD'], 'CANCEL')
@@ -324,23 +323,98 @@ class TestCalendarInvitations(TrainingCase):
         self.assertEqual(len(self._ics_mails()), count + 2)
         self.assertEqual(self._invitation(third).revision, revision + 2)
 
+    def _sent_messages(self):
+        """The MIME messages the mail queue hands to the SMTP server, as
+        bytes, while the pending jobs and the queue run."""
+        sent = []
+        Server = type(self.env['ir.mail_server'])
+        original = Server.send_email
+
+        def capture(server, message, *args, **kwargs):
+            sent.append(message.as_bytes())
+            return original(server, message, *args, **kwargs)
+
+        with mock.patch.object(Server, 'send_email', capture):
+            deliver(self.env)
+        return [email.message_from_bytes(raw) for raw in sent]
+
     def test_mail_part_carries_the_itip_method(self):
-        """RFC 6047: text/calendar with the method, for Outlook."""
+        """RFC 6047, as Outlook expects it: the real message sent has a
+        text/calendar part with the method inside its multipart/alternative
+        (beside the text and the HTML), the same file attached, and no
+        attachment record per mail."""
+        self._sent_messages()
         self.june.status = 'cancelled'
-        for mail, method in ((self._ics_mails()[0], 'REQUEST'),
-                             (self._ics_mails()[-1], 'CANCEL')):
-            attachments = [
-                (att.datas_fname, base64.b64decode(att.datas), att.mimetype)
-                for att in mail.attachment_ids]
-            message = self.env['ir.mail_server'].build_email(
-                'formation@example.fr', ['hugo@example.fr'], mail.subject,
-                mail.body_html, subtype='html', attachments=attachments)
-            parts = [part for part in message.walk()
-                     if part.get_content_type() == 'text/calendar']
-            self.assertEqual(len(parts), 1)
-            self.assertEqual(parts[0].get_param('method'), method)
-            self.assertEqual(icalendar.Calendar.from_ical(
-                parts[0].get_payload(decode=True))['METHOD'], method)
+        messages = self._sent_messages()
+        self.assertEqual(len(messages), 1)
+        for message, method in ((messages[0], 'CANCEL'),):
+            alternative = [part for part in message.walk()
+                           if part.get_content_type() ==
+                           'multipart/alternative']
+            self.assertEqual(len(alternative), 1)
+            inner = [part.get_content_type()
+                     for part in alternative[0].get_payload()]
+            self.assertEqual(inner, ['text/plain', 'text/html',
+                                     'text/calendar'])
+            calendar = alternative[0].get_payload()[2]
+            self.assertEqual(calendar.get_param('method'), method)
+            self.assertEqual(calendar.get_content_charset(), 'utf-8')
+            ics = icalendar.Calendar.from_ical(
+                calendar.get_payload(decode=True))
+            self.assertEqual(ics['METHOD'], method)
+            self.assertEqual(str(ics.walk('VEVENT')[0]['UID']),
+                             self.reg._ics_uid(self.june))
+            attached = [part for part in message.walk()
+                        if part.get_filename() == 'invitation.ics']
+            self.assertEqual(len(attached), 1)
+            self.assertEqual(attached[0].get_payload(decode=True),
+                             calendar.get_payload(decode=True))
+        self.assertFalse(self.env['ir.attachment'].search_count([
+            ('res_model', '=', self.Invitation._name),
+            ('res_id', 'in', self.session.calendar_invitation_ids.ids)]))
+
+    def test_registration_answers_at_once_and_jobs_send_once(self):
+        """The registration queues one job per batch of invitations; a job
+        run twice mails nothing twice."""
+        lea = self.Partner.create({'name': 'Léa Morel',
+                                   'email': 'lea@example.fr'})
+        Job = self.env['queue.job'].sudo()
+        jobs_before = Job.search([])
+        self._register(self.session, lea)
+        jobs = Job.search([]) - jobs_before
+        self.assertEqual(set(jobs.mapped('channel')),
+                         {'root.training_mail'})
+        self.assertFalse(self._mails_to(lea))
+        invitations = self.Invitation.search(
+            [('partner_id', '=', lea.id)])
+        self.assertEqual(set(invitations.mapped('pending_method')),
+                         {'REQUEST'})
+        run_jobs(self.env)
+        self.assertEqual(len(self._mails_to(lea)), 3)
+        self.assertFalse(any(invitations.mapped('pending_method')))
+        # the same job once more (requeued by hand, or run twice)
+        invitations._job_deliver()
+        self.assertEqual(len(self._mails_to(lea)), 3)
+
+    def _mails_to(self, partner):
+        return self.env['mail.mail'].search([
+            ('recipient_ids', 'in', partner.ids),
+            ('training_calendar', '!=', False)])
+
+    def test_an_update_replaces_the_unsent_mail_of_the_last_one(self):
+        """Two changes before the mail queue runs: the trainee gets the
+        last revision only."""
+        deliver(self.env)
+        self.may.slot_ids.write({'place_id': self.place2.id})
+        run_jobs(self.env)
+        self.may.slot_ids.write({'place_id': self.place.id})
+        run_jobs(self.env)
+        mails = self.env['mail.mail'].search([
+            ('training_invitation_id', '=', self._invitation(self.may).id),
+            ('state', '=', 'outgoing')])
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(icalendar.Calendar.from_ical(
+            mails.training_calendar).walk('VEVENT')[0]['SEQUENCE'], 2)
 
     def test_one_failure_does_not_hold_the_others_of_a_batch(self):
         """A change sends its invitations in one batch: the one that fails
@@ -360,6 +434,7 @@ class TestCalendarInvitations(TrainingCase):
         with mock.patch.object(Registration, 'ics_invitation',
                                failing_for_lea):
             self.session.register_partners(lea | ines, state='confirmed')
+            run_jobs(self.env)
         self.assertEqual(len(self._ics_mails(ines)), 3)
         self.assertFalse(self._ics_mails(lea))
         waiting = self.Invitation.search([('pending_method', '!=', False)])
@@ -370,22 +445,23 @@ class TestCalendarInvitations(TrainingCase):
 
     def test_failed_invitation_mail_is_tried_again(self):
         Invitation = type(self.Invitation)
-        original = Invitation._ics_attachment
+        original = Invitation._ics
 
-        def failing(invitation, ics, method):
+        def failing(invitation, method):
             raise OSError('disk full')
 
         lea = self.Partner.create({'name': 'Léa Morel',
                                    'email': 'lea@example.fr'})
-        with mock.patch.object(Invitation, '_ics_attachment', failing):
+        with mock.patch.object(Invitation, '_ics', failing):
             reg = self._register(self.session, lea)
+            run_jobs(self.env)
         # the registration stands; the invitations wait
         self.assertEqual(reg.state, 'confirmed')
         self.assertFalse(self._ics_mails(lea))
         pending = self.Invitation.search([('registration_id', '=', reg.id)])
         self.assertEqual(set(pending.mapped('pending_method')), {'REQUEST'})
         self.assertIn('disk full', pending[0].error)
-        with mock.patch.object(Invitation, '_ics_attachment', original):
+        with mock.patch.object(Invitation, '_ics', original):
             self.env['training.session.mail.schedule']._cron_send_due()
         self.assertEqual(len(self._ics_mails(lea)), 3)
         self.assertFalse(any(pending.mapped('pending_method')))

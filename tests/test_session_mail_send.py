@@ -4,7 +4,7 @@ from unittest import mock
 
 from odoo.tools.safe_eval import safe_eval
 
-from .common import TrainingCase
+from .common import TrainingCase, deliver, run_jobs
 
 
 class TestSendingSessionMails(TrainingCase):
@@ -179,6 +179,7 @@ class TestRegistrationMails(TrainingCase):
         cls.Schedule = cls.env['training.session.mail.schedule']
 
     def _registration_mails(self, partner):
+        deliver(self.env)
         return self.env['mail.mail'].search([
             ('recipient_ids', 'in', partner.ids),
             ('subject', 'ilike', 'Inscription')])
@@ -199,6 +200,41 @@ class TestRegistrationMails(TrainingCase):
         reg.action_cancel()
         reg.action_reset()
         reg.action_confirm()
+        self.assertEqual(len(self._registration_mails(hugo)), 1)
+
+    def test_mail_gives_the_planning_of_when_it_is_sent(self):
+        """Issue 18: a trainee whose mail was queued before a slot moved
+        gets the new hour (the mail is rendered again when it goes)."""
+        hugo = self._trainee('Hugo Lambert')
+        self._register(self.session, hugo)
+        run_jobs(self.env)
+        queued = self.env['mail.mail'].search([
+            ('recipient_ids', 'in', hugo.ids), ('state', '=', 'outgoing'),
+            ('training_recipient_id', '!=', False)])
+        self.assertEqual(len(queued), 1)
+        self.assertIn('01/02/2027 09:00', queued.body_html)
+        slot = self.session.slot_ids.sorted('date_start')[0]
+        slot.write({'date_start': '2027-02-01 09:30:00'})
+        sent = self._registration_mails(hugo)
+        self.assertEqual(sent, queued)
+        self.assertEqual(sent.state, 'sent')
+        self.assertIn('01/02/2027 10:30', sent.body_html)
+        self.assertNotIn('01/02/2027 09:00', sent.body_html)
+
+    def test_registration_mails_go_by_a_job_run_once(self):
+        """The registration queues a job; run twice, it sends once."""
+        hugo = self._trainee('Hugo Lambert')
+        self._register(self.session, hugo)
+        line = self.env['training.session.mail.sent'].search(
+            [('partner_id', '=', hugo.id)])
+        self.assertEqual(line.state, 'todo')
+        job = self.env['queue.job'].sudo().search(
+            [('method_name', '=', '_job_send'),
+             ('record_ids', 'like', str(line.id))])
+        self.assertEqual(job.channel, 'root.training_mail')
+        run_jobs(self.env)
+        self.assertEqual(line.state, 'sent')
+        line._job_send()
         self.assertEqual(len(self._registration_mails(hugo)), 1)
 
     def test_pre_work_named_as_such_in_the_planning(self):
@@ -261,6 +297,7 @@ class TestRegistrationMails(TrainingCase):
 
         with mock.patch.object(Sent, '_create_mail', failing):
             self._register(self.session, zoe)
+            run_jobs(self.env)
         self.assertFalse(self._registration_mails(zoe))
         line = self.env['training.session.mail.sent'].search(
             [('partner_id', '=', zoe.id)])

@@ -286,8 +286,11 @@ def main():
     parser.add_argument('--trainees', type=int, default=500)
     parser.add_argument('--scheduler', type=int, default=1000,
                         help='sessions of the mail scheduler run')
+    parser.add_argument('--invitees', type=int, default=100,
+                        help='trainees of the calendar invitations run')
     parser.add_argument('--only',
-                        choices=['scheduler', 'invitations', 'import'],
+                        choices=['scheduler', 'invitations', 'import',
+                                 'registrations'],
                         help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
@@ -305,7 +308,10 @@ def main():
             bench_scheduler(env, args.scheduler)
             return
         if args.only == 'invitations':
-            bench_invitations(env)
+            bench_invitations(env, args.invitees)
+            return
+        if args.only == 'registrations':
+            bench_registrations(env, args.trainees)
             return
         if args.only == 'import':
             bench_import_only(env, args.feed)
@@ -337,7 +343,7 @@ def main():
         bench_feed(env, args.feed)
         bench_registrations(env, args.trainees)
         bench_scheduler(env, args.scheduler)
-        bench_invitations(env)
+        bench_invitations(env, args.invitees)
         cr.commit()
 
 

@@ -1,0 +1,40 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The fan-out of a user's action (mails, calendar invitations) as
+background jobs (OCA queue_job): the action records what is to be sent
+and queues one job per batch, so that it answers at once whatever the
+number of trainees; the jobs send it, each in a transaction of its own,
+retried on failure, and sending only what is still to be sent (a job run
+twice sends nothing twice)."""
+
+# records per job: a job's transaction stays short (a few seconds), and a
+# failure retries that batch only
+JOB_BATCH_SIZE = 100
+# the channel of the training mails and invitations (README "Design")
+MAIL_CHANNEL = 'root.training_mail'
+
+
+def delay_batches(records, method, description, size=JOB_BATCH_SIZE):
+    """Queue ``records.method()`` as one job per batch of ``size`` records.
+    queue_job runs a job at once, in the request, when the context says
+    ``test_queue_job_no_delay``, a key any client can send: it is lifted.
+    Returns the jobs."""
+    records = records.with_context(test_queue_job_no_delay=False)
+    return [getattr(records[start:start + size].with_delay(
+        description=description), method)()
+        for start in range(0, len(records), size)]
+
+
+def lock_rows(records, condition):
+    """The records among these whose row meets the SQL ``condition``, their
+    rows locked until the end of the transaction: a job run twice, or a
+    job and the scheduled action at once, cannot send the same thing
+    twice (the second waits, then finds it sent, or fails to serialise and
+    is retried)."""
+    if not records:
+        return records
+    records.env.cr.execute(
+        'SELECT id FROM %s WHERE id IN %%s AND (%s) ORDER BY id FOR UPDATE'
+        % (records._table, condition), (tuple(records.ids),))
+    ids = {row[0] for row in records.env.cr.fetchall()}
+    records.invalidate_cache(ids=list(ids))
+    return records.filtered(lambda record: record.id in ids)
