@@ -22,9 +22,12 @@
         "auth_brute_force",
         # background jobs (OCA, requirements-oca.txt): large imports
         "queue_job",
+        # the planning timeline of slots by room and by trainer (OCA,
+        # requirements-oca.txt), issue 18
+        "web_timeline",
     ],
     "external_dependencies": {
-        "python": ["lxml", "phonenumbers", "stdnum", "xlsxwriter"],
+        "python": ["icalendar", "lxml", "phonenumbers", "stdnum", "xlsxwriter"],
     },
     "data": [
         "security/training_session_security.xml",
@@ -69,6 +72,7 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/training_dashboard_views.xml",
         "views/training_session_assets.xml",
         "views/training_portal_templates.xml",
         "views/training_portal_session_templates.xml",

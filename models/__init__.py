@@ -52,5 +52,6 @@ from . import training_certification_certificate_mixin
 from . import training_certification_session
 from . import training_certification_candidate
 from . import training_certificate
+from . import training_dashboard
 from . import ir_attachment
 from . import ir_http

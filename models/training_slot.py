@@ -184,6 +184,15 @@ class TrainingSlot(models.Model):
     )
     calendar_invitations = fields.Boolean(
         related='session_id.calendar_invitations', readonly=True)
+    planning_trainer_id = fields.Many2one(
+        'res.partner',
+        string='Trainer (planning)',
+        compute='_compute_planning_trainer_id',
+        inverse='_inverse_planning_trainer_id',
+        help='The row of the slot in the planning by trainer: its first '
+             'trainer, else its co-trainer. Dropping the slot on another '
+             'trainer\'s row gives it to that trainer.',
+    )
 
     @api.depends('date_start', 'date_end', 'break_duration')
     def _compute_durations(self):
@@ -290,6 +299,34 @@ class TrainingSlot(models.Model):
         conflicting = [row[0] for row in self.env.cr.fetchall()]
         positive = (operator == '=') == value
         return [('id', 'in' if positive else 'not in', conflicting)]
+
+    @api.depends('trainer_ids', 'cotrainer_id')
+    def _compute_planning_trainer_id(self):
+        for slot in self:
+            slot.planning_trainer_id = slot.trainer_ids[:1] or \
+                slot.cotrainer_id
+
+    @api.multi
+    def _inverse_planning_trainer_id(self):
+        """A slot dropped on another trainer's row of the timeline (OCA
+        web_timeline writes the row's partner): that trainer replaces the
+        one of the row it left, through ``write`` (planning lock
+        included)."""
+        for slot in self:
+            new = slot.planning_trainer_id
+            teachers = slot.trainer_ids | slot.cotrainer_id
+            if not new and teachers:
+                raise UserError(_(
+                    'A slot moves to another trainer when dropped on their '
+                    'row; its trainers are removed from its form.'))
+            if not new or new in teachers:
+                continue
+            current = slot.trainer_ids[:1]
+            if not current and slot.cotrainer_id:
+                slot.cotrainer_id = new
+            else:
+                slot.trainer_ids = [(3, partner.id) for partner in current] \
+                    + [(4, new.id)]
 
     @api.onchange('room_id')
     def _onchange_room_id(self):
