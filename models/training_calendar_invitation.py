@@ -95,42 +95,52 @@ class TrainingCalendarInvitation(models.Model):
         # sent on behalf of whoever registers, trainees included
         self = self.sudo()
         registrations = registrations.sudo()
-        existing = {(inv.registration_id, inv.sequence_id): inv
-                    for inv in self.search([
-                        ('registration_id', 'in', registrations.ids)])}
-        if not existing and not registrations.mapped(
-                'session_id').filtered('calendar_invitations'):
+        if not registrations:
             return self.browse()
-        invite = []
-        reinvite = cancel = self.browse()
-        live = registrations.mapped('session_id')._live_sequences()
-        for reg in registrations:
-            session = reg.session_id
-            sending = session.calendar_invitations and \
-                session.publication_state == 'published'
-            sequences = live.get(session.id, []) if reg._is_invitable() \
-                else []
-            for sequence in sequences:
-                inv = existing.pop((reg, sequence), None)
-                if not sending:
+        existing = self._existing(registrations)
+        sessions = registrations.mapped('session_id')
+        if not existing and not sessions.filtered('calendar_invitations'):
+            return self.browse()
+        sending = {session.id for session in sessions
+                   if session.calendar_invitations and
+                   session.publication_state == 'published'}
+        live = {session_id: [sequence.id for sequence in sequences]
+                for session_id, sequences
+                in sessions._live_sequences().items()}
+        invite, reinvite, cancel = [], [], []
+        for reg_id, session_id in registrations._invitable():
+            for sequence_id in live.get(session_id, []):
+                inv = existing.pop((reg_id, sequence_id), None)
+                if session_id not in sending:
                     continue
                 if not inv:
-                    invite.append((reg, sequence))
-                elif inv.state == 'cancelled':
-                    reinvite |= inv
-        for inv in existing.values():
-            if inv.state == 'sent':
-                cancel |= inv
+                    invite.append((reg_id, sequence_id))
+                elif inv[1] == 'cancelled':
+                    reinvite.append(inv[0])
+        cancel = [inv_id for inv_id, state in existing.values()
+                  if state == 'sent']
         created = self._insert(invite)
         created._send('REQUEST', raise_revision=False)
-        reinvite._send('REQUEST')
-        cancel._send('CANCEL')
-        return created | reinvite | cancel
+        self.browse(reinvite)._send('REQUEST')
+        self.browse(cancel)._send('CANCEL')
+        return created | self.browse(reinvite + cancel)
+
+    @api.model
+    def _existing(self, registrations):
+        """{(registration id, sequence id): (invitation id, state)} of the
+        invitations of ``registrations``, in one query."""
+        self.env.cr.execute(
+            'SELECT registration_id, sequence_id, id, state '
+            'FROM training_calendar_invitation WHERE registration_id IN %s',
+            (tuple(registrations.ids),))
+        return {(reg_id, sequence_id): (inv_id, state)
+                for reg_id, sequence_id, inv_id, state
+                in self.env.cr.fetchall()}
 
     @api.model
     def _insert(self, pairs):
-        """New invitations of (registration, sequence) ``pairs``, in one
-        statement."""
+        """New invitations of (registration id, sequence id) ``pairs``, in
+        one statement."""
         if not pairs:
             return self.browse()
         now = fields.Datetime.now()
@@ -142,8 +152,8 @@ class TrainingCalendarInvitation(models.Model):
                    v.now::timestamp, v.uid, v.now::timestamp
               FROM (VALUES %s) AS v (reg, seq, uid, now)
               JOIN training_registration reg ON reg.id = v.reg
-            RETURNING id""", [(reg.id, sequence.id, self.env.uid, now)
-                              for reg, sequence in pairs], fetch=True)
+            RETURNING id""", [(reg_id, sequence_id, self.env.uid, now)
+                              for reg_id, sequence_id in pairs], fetch=True)
         return self.browse([row[0] for row in rows])
 
     @api.multi

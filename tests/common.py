@@ -18,18 +18,28 @@ from odoo.tests.common import (
 ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
-def run_jobs(env, rounds=100, commit=False):
+def last_job(env):
+    """The id of the last background job queued (0 when none): run_jobs
+    from there runs the jobs of what came after, not those the demo data
+    left pending at installation."""
+    return env['queue.job'].sudo().search([], order='id desc', limit=1).id \
+        or 0
+
+
+def run_jobs(env, rounds=100, commit=False, after=0):
     """Run the pending background jobs (queue_job) as its job runner
     would, each as the user who queued it, until none is left; the jobs
     they queue are run too. The job runner is not started in tests. With
     ``commit`` (the benchmark, never a test), each job is committed in a
-    transaction of its own, as the runner does."""
+    transaction of its own, as the runner does. ``after``: a job id (see
+    last_job), the jobs up to it are left alone."""
     from odoo.addons.queue_job.job import Job
     Queue = env['queue.job'].sudo()
     for _round in range(rounds):
         if commit:
             env.cr.commit()
-        records = Queue.search([('state', '=', 'pending')], order='id')
+        records = Queue.search([('state', '=', 'pending'),
+                                ('id', '>', after)], order='id')
         if not records:
             return
         for record in records:

@@ -8,7 +8,7 @@ import pytz
 
 from odoo import fields
 
-from .common import BrowserCase, portal_trainee_login
+from .common import BrowserCase, last_job, portal_trainee_login, run_jobs
 
 
 class TestHttpServer(BrowserCase):
@@ -153,6 +153,7 @@ class TestPortalBrowser(BrowserCase):
                 'email': 'lucas.chevalier@example.fr'}
             last_mail = env['mail.mail'].search([], order='id desc',
                                                 limit=1).id or 0
+            job = last_job(env)
         pages = dict(params)
         if viewport:
             params['viewport'] = viewport
@@ -162,6 +163,7 @@ class TestPortalBrowser(BrowserCase):
         self.assertTrue(result['sent'])
         self._assert_checked(result, TUTOR_PAGES, viewport, pages)
         with self.server_env() as env:
+            run_jobs(env, after=job)
             mails = env['mail.mail'].search([('id', '>', last_mail)])
             # the three trainees (Chevalier has an e-mail now), the copy
             self.assertEqual(len(mails), 4)

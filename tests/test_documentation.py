@@ -3,7 +3,7 @@ import base64
 
 from odoo.exceptions import AccessError, UserError
 
-from .common import TrainingCase
+from .common import TrainingCase, last_job, run_jobs
 
 MEGABYTE = 1024 * 1024
 WIZARD = 'training.documentation.wizard'
@@ -60,9 +60,12 @@ class DocumentationCase(TrainingCase):
             default_session_id=(session or self.session).id).create({})
 
     def _send(self, wizard):
-        """The mails created by sending ``wizard``."""
+        """The mails created by sending ``wizard``, once its background
+        jobs have run."""
         last = self.env['mail.mail'].search([], order='id desc', limit=1)
+        job = last_job(self.env)
         wizard.action_send()
+        run_jobs(self.env, after=job)
         return self.env['mail.mail'].search([('id', '>', last.id or 0)])
 
     def _notes(self):
@@ -193,6 +196,32 @@ class TestDocumentationWizard(DocumentationCase):
             [('id', '>', last.id)]))
         # not even the trainees' portal users
         self.assertFalse(self._users(self.hugo))
+
+    def test_trainees_mails_go_by_jobs_run_once(self):
+        """Issue 18: the click creates the sender's copy; the trainees'
+        mails are made by a job, which makes none twice when run again."""
+        wizard = self._wizard()
+        last = self.env['mail.mail'].search([], order='id desc', limit=1)
+        Job = self.env['queue.job'].sudo()
+        jobs = Job.search([])
+        job = last_job(self.env)
+        wizard.action_send()
+        queued = Job.search([]) - jobs
+        self.assertEqual(queued.mapped('channel'), ['root.training_mail'])
+        mails = self.env['mail.mail'].search([('id', '>', last.id)])
+        self.assertEqual(mails.mapped('recipient_ids'),
+                         self.user.partner_id)
+        run_jobs(self.env, after=job)
+        mails = self.env['mail.mail'].search([('id', '>', last.id)])
+        self.assertIn(self.hugo, mails.mapped('recipient_ids'))
+        count = len(mails)
+        # the same job once more
+        job = queued.with_context(
+            test_queue_job_no_delay=True)
+        record = self.env[job.model_name]
+        record._job_create_mails(*job.args)
+        self.assertEqual(len(self.env['mail.mail'].search(
+            [('id', '>', last.id)])), count)
 
     def test_the_message_is_editable(self):
         wizard = self._wizard()

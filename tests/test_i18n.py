@@ -11,6 +11,7 @@ SAME_IN_FRENCH = {
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings', 'ir.attachment', 'AGEFIPH', 'OPACIF',
     'SIRET', 'res.authentication.attempt', 'Import', 'Imports',
+    'ir.mail_server',
     'Formacode', 'Contact', 'France Travail (Pôle emploi)', 'Absent',
     '06 12 34 56 78', 'Documents', 'Convocation', 'E-mail', 'Site',
     'Invitation', 'Habilitation', 'Habilitations', 'Identification', 'PDF',

@@ -205,3 +205,75 @@ class TestDependencyShortcuts(TrainingCase):
         self.assertLessEqual(sum(computed), 12 + 2)
         self.assertEqual(session.date_start, '2027-03-01 08:00:00')
         self.assertEqual(session.date_end, '2027-03-12 12:00:00')
+
+
+class TestFanOutCosts(TrainingCase):
+    """Issue 18: registering, moving a slot and cancelling cost a number of
+    queries that does not grow with the number of trainees (the mails go
+    by background jobs); the scheduler's domain is one query."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestFanOutCosts, cls).setUpClass()
+        cls.partners = cls.Partner.browse([cls.Partner.create({
+            'name': 'Stagiaire %d' % index,
+            'email': 'stagiaire%d@example.fr' % index}).id
+            for index in range(40)])
+
+    def _session(self):
+        session = self._create_session(
+            name='Invitations', calendar_invitations=True,
+            publication_state='published', capacity_max=100)
+        slots = self.Slot
+        for number in range(3):
+            sequence = self._add_sequence(session, 'Jour %d' % number, slots=[
+                ('2027-03-%02d 08:00:00' % (number + 2),
+                 '2027-03-%02d 16:00:00' % (number + 2))])
+            slots |= sequence.slot_ids
+        return session, slots
+
+    def _queries(self, func):
+        self.env.clear()
+        before = self.cr.sql_log_count
+        func()
+        return self.cr.sql_log_count - before
+
+    def _costs(self, count):
+        """Queries of registering ``count`` trainees, moving a slot and
+        cancelling the session."""
+        session, slots = self._session()
+        partners = self.partners[:count]
+        register = self._queries(lambda: session.register_partners(
+            partners, state='confirmed'))
+        move = self._queries(lambda: slots[0].write(
+            {'date_start': '2027-03-02 09:00:00'}))
+        cancel = self._queries(session.action_cancel)
+        return register, move, cancel
+
+    def test_queries_do_not_grow_with_the_trainees(self):
+        # warm the per-process caches first
+        self._costs(2)
+        few = self._costs(5)
+        # 90 invitations: still one job (a job per 100 costs about 30
+        # queries, queue.job being a mail.thread)
+        many = self._costs(30)
+        for label, small, large in zip(('register', 'move', 'cancel'),
+                                       few, many):
+            self.assertLessEqual(large - small, 5, '%s: %d queries for 5 '
+                                 'trainees, %d for 30' % (label, small, large))
+        # issue 18: at most 3 queries per registration
+        self.assertLessEqual(many[0], 3 * 30)
+
+    def test_scheduler_domain_is_one_query(self):
+        Schedule = self.env['training.session.mail.schedule']
+        for index in range(5):
+            self._session()
+        Schedule.search(Schedule._due_domain())
+        before = self.cr.sql_log_count
+        Schedule.search(Schedule._due_domain())
+        self.assertEqual(self.cr.sql_log_count - before, 1)
+        Sent = self.env['training.session.mail.sent']
+        Sent.search(Sent._registration_due_domain())
+        before = self.cr.sql_log_count
+        Sent.search(Sent._registration_due_domain())
+        self.assertEqual(self.cr.sql_log_count - before, 1)

@@ -2,7 +2,7 @@
 """A session's portal page for its tutors and trainers, the trainees'
 directory and the sessions a trainee is enrolled in (issue 16, manual
 004, 4, 6, 8 and 9), over HTTP as the demo users and as attackers."""
-from .common import PortalCase, portal_trainee_login
+from .common import PortalCase, last_job, portal_trainee_login, run_jobs
 
 DEMO = 'training_session.%s'
 
@@ -229,10 +229,12 @@ class TestDocumentationPortal(SessionPortalCase):
                 'datas': 'JVBERi0xLjQK', 'res_model': 'training.registration',
                 'res_id': registration.id})
             self.ids.update({'guide': guide.id, 'foreign': foreign.id,
+                             'job': last_job(env),
                              'mails': env['mail.mail'].search(
                                  [], order='id desc', limit=1).id or 0})
 
     def _new_mails(self, env):
+        run_jobs(env, after=self.ids['job'])
         return env['mail.mail'].search([('id', '>', self.ids['mails'])])
 
     def _send(self, data, files=None):

@@ -246,7 +246,8 @@ def bench_invitations(env, participants=100, sequences=4):
     """The calendar invitations of one published session of ``sequences``
     sequences: ``participants`` trainees registered at once (one invitation
     each per sequence), a slot moved (one update each), the session
-    cancelled (a cancellation each per sequence)."""
+    cancelled (a cancellation each per sequence). Each action (the user's
+    click), then the background jobs it queued (the mails)."""
     env = env(context=dict(env.context, tracking_disable=True,
                            mail_create_nolog=True, mail_notrack=True))
     partners = env['res.partner'].browse([env['res.partner'].create({
@@ -273,7 +274,11 @@ def bench_invitations(env, participants=100, sequences=4):
             ('invitations: the session cancelled',
              lambda: session.action_cancel())):
         before = Mail.search_count([])
+        jobs = env['queue.job'].search_count([])
         measure(env, label, func)
+        print('  (%d jobs queued)' % (
+            env['queue.job'].search_count([]) - jobs))
+        measure(env, '  ... its jobs', lambda: run_jobs(env))
         print('  (%d mails queued)' % (Mail.search_count([]) - before))
 
 

@@ -1,10 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import socket
+import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext, html_escape, plaintext2html
 
+from odoo.addons.queue_job.job import job
+
+from ..models.background import JOB_BATCH_SIZE, MAIL_CHANNEL
 from ..models.training_registration import (REGISTERED_STATES,
                                             TRAINING_USER_GROUP, TUTOR_GROUP)
 
@@ -176,8 +181,9 @@ class TrainingDocumentationWizard(models.TransientModel):
 
     @api.multi
     def action_send(self):
-        """Check everything, then create the mails (sent by the mail
-        queue): nothing is sent when anything is wrong."""
+        """Check everything, then queue the trainees' mails as background
+        jobs, a batch each (the sender's copy at once): nothing is sent
+        when anything is wrong."""
         self.ensure_one()
         session = self.session_id
         self._check_sender(session)
@@ -208,13 +214,10 @@ class TrainingDocumentationWizard(models.TransientModel):
             'author_id': sender.id,
             'attachment_ids': [(6, 0, documents.ids)],
         }
-        Mail = self.env['mail.mail'].sudo()
-        for partner in recipients:
-            Mail.create(dict(
-                values, recipient_ids=[(4, partner.id)],
-                body_html=(self.body or '') + self._login_reminder(
-                    logins[partner.id], url)))
-        Mail.create(dict(
+        self._send_later(values, [
+            (partner.id, (self.body or '') + self._login_reminder(
+                logins[partner.id], url)) for partner in recipients])
+        self.env['mail.mail'].sudo().create(dict(
             values, recipient_ids=[(4, sender.id)],
             subject=_('Copy: %s') % self.subject,
             body_html=self._recipient_list(
@@ -231,6 +234,39 @@ class TrainingDocumentationWizard(models.TransientModel):
             author_id=sender.id, message_type='comment',
             subtype='mail.mt_note', attachment_ids=documents.ids)
         return {'type': 'ir.actions.act_window_close'}
+
+    @api.model
+    def _send_later(self, values, rows):
+        """The trainees' mails, ``rows`` of (partner id, body), with the
+        common ``values``, created by background jobs, one per batch; each
+        mail has a Message-Id of its own, from which a job run twice knows
+        the mails it made already."""
+        key = uuid.uuid4().hex
+        for start in range(0, len(rows), JOB_BATCH_SIZE):
+            self.with_context(test_queue_job_no_delay=False).with_delay(
+                description=_('Documentation "%s" to send') %
+                values['subject'])._job_create_mails(
+                values, rows[start:start + JOB_BATCH_SIZE], key)
+
+    @job(default_channel=MAIL_CHANNEL)
+    @api.model
+    def _job_create_mails(self, values, rows, key):
+        """Create the mails of a batch of trainees (see _send_later), those
+        not made yet."""
+        Mail = self.env['mail.mail'].sudo()
+        ids = {partner_id: '<training-documentation-%s-%d@%s>' % (
+            key, partner_id, socket.getfqdn()) for partner_id, _body in rows}
+        done = set(Mail.search([('message_id', 'in', list(ids.values()))])
+                   .mapped('message_id'))
+        created = 0
+        for partner_id, body in rows:
+            if ids[partner_id] not in done:
+                Mail.create(dict(values, recipient_ids=[(4, partner_id)],
+                                 body_html=body,
+                                 message_id=ids[partner_id]))
+                created += 1
+        return _('%(created)d of %(count)d mails created.') % {
+            'created': created, 'count': len(rows)}
 
     @api.model
     def portal_send(self, session, subject, text, folder_document_ids=(),
