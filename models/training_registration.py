@@ -7,6 +7,7 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.models import MAGIC_COLUMNS
 
 from .private_context import DEFER_SEATS_KEY, has_private, with_private
 
@@ -161,19 +162,24 @@ class TrainingRegistration(models.Model):
         plain columns go through create(), one by one."""
         if not partners:
             return self.browse()
-        values = dict(self.default_get(list(self._fields)), **values)
+        # the log columns are the ORM's (create() ignores them too)
+        values = {name: value for name, value in dict(
+            self.default_get(list(self._fields)), **values).items()
+            if name not in MAGIC_COLUMNS}
         values.update(session_id=session.id,
                       company_id=session.company_id.id)
         columns = [name for name in values
                    if self._fields[name].store and
                    self._fields[name].column_type and
-                   name not in ('partner_id', 'id')]
+                   name != 'partner_id']
         if set(values) - set(columns) - {'partner_id'}:
             Registration = with_private(self, DEFER_SEATS_KEY)
             created = [Registration.create(dict(values, partner_id=partner.id))
                        for partner in partners]
             return self.browse([reg.id for reg in created])
         self.check_access_rights('create')
+        # the fields of a group (funding) as create() would check them
+        self.check_field_access_rights('write', columns)
         session._lock_seats()
         row = tuple(self._fields[name].convert_to_column(
             values[name], self) for name in columns)

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest import mock
+
 import psycopg2
 from lxml import etree
 
@@ -258,6 +260,34 @@ class TestRegisterSeveral(RegistrationCase):
         self.assertEqual(len(regs.mapped('attendance_ids')), 4)
         with self.assertRaises(UserError):
             wizard.action_register()
+
+    def test_batch_registration_as_create_would(self):
+        """Issue 18: a batch is inserted in one statement, with what
+        create() gives (defaults, company, constraints, access rules)."""
+        partners = self._trainee('Claire') | self._trainee('Bruno')
+        Registration = type(self.Registration)
+        # one INSERT for the batch, no create() each
+        with mock.patch.object(Registration, 'create',
+                               side_effect=AssertionError('create')):
+            regs = self.session.sudo(self.user).register_partners(
+                partners, state='confirmed', create_uid=self.manager.id)
+        self.assertEqual(regs.mapped('partner_id'), partners)
+        self.assertEqual(regs.mapped('company_id'), self.session.company_id)
+        self.assertTrue(all(regs.mapped('date_registered')))
+        self.assertEqual(regs.mapped('create_uid'), self.user)
+        self.assertEqual(self.session.registered_count, 2)
+        with self.assertRaisesRegex(ValidationError, 'CAF'):
+            self.session.register_partners(
+                self._trainee('Zoé'), state='confirmed',
+                funding_status='rsa')
+        other = self._create_session(
+            name='Autre population', population_ids=[(0, 0, {
+                'name': 'Direction Nord'})])
+        self._add_sequence(other, slots=[
+            ('2027-02-01 08:00:00', '2027-02-01 12:00:00')])
+        with self.assertRaises(AccessError):
+            other.sudo(self.user).register_partners(
+                self._trainee('Léa'), state='confirmed')
 
 
 class TestTutorCompletesContact(TrainingCase):
