@@ -299,7 +299,8 @@ def _date(value, label):
     if not value:
         return False
     if not _is_date(value):
-        raise UserError(_('%s: "%s" is not a date.') % (label, value))
+        raise UserError(_('%(field)s: "%(value)s" is not a date.') % {
+            'field': label, 'value': value})
     return value
 
 

@@ -253,8 +253,9 @@ class LheoOfferReader(object):
                             'times are required (HH:MM).') % label)
         seats = self._text(node, 'l:nb-places')
         if seats and not seats.isdigit():
-            errors.append(_('Information session of %s: "%s" is not a '
-                            'number of seats.') % (label, seats))
+            errors.append(_('Information session of %(date)s: "%(seats)s" '
+                            'is not a number of seats.') % {
+                                'date': label, 'seats': seats})
         lines = [line.text.strip() for line in node.iterfind(
             'l:adresse/l:ligne', self.ns) if line.text and line.text.strip()]
         return {

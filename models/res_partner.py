@@ -133,8 +133,9 @@ class ResPartner(models.Model):
                 if not partner[name]]
             if missing:
                 raise ValidationError(_(
-                    'Trainee %s: %s required.') % (
-                    partner.name, ', '.join(missing)))
+                    'Trainee %(trainee)s: %(fields)s required.') % {
+                        'trainee': partner.name,
+                        'fields': ', '.join(missing)})
 
     @api.constrains('siret')
     def _check_siret(self):
@@ -148,8 +149,9 @@ class ResPartner(models.Model):
         """Why ``siret``, the SIRET number of ``name``, is refused; None
         when it is valid or empty (also checked by the import's preview)."""
         if siret and not stdnum_siret.is_valid(siret):
-            return _('%s: the SIRET number %s is not valid (14 digits with '
-                     'a valid check digit).') % (name, siret)
+            return _('%(partner)s: the SIRET number %(siret)s is not valid '
+                     '(14 digits with a valid check digit).') % {
+                         'partner': name, 'siret': siret}
         return None
 
     @api.constrains('training_activity_number')

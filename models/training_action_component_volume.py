@@ -57,10 +57,12 @@ class TrainingActionComponentVolume(models.Model):
             elif float_compare(volume.volume_total, volume._expected_total(),
                                precision_digits=2):
                 raise ValidationError(_(
-                    '%s: the total of a line of hours is its headcount times '
-                    'its average volume (%s), not %s.') % (
-                        volume.name, volume._expected_total(),
-                        volume.volume_total))
+                    '%(line)s: the total of a line of hours is its headcount '
+                    'times its average volume (%(expected)s), not '
+                    '%(total)s.') % {
+                        'line': volume.name,
+                        'expected': volume._expected_total(),
+                        'total': volume.volume_total})
 
     @api.constrains('volume_min', 'volume_average', 'volume_max')
     def _check_volumes(self):

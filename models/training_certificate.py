@@ -110,10 +110,13 @@ class TrainingCertificate(models.Model):
             fields.Date.from_string(value).strftime('%d/%m/%Y')
             if value else False
             for value in (self.date_start, self.date_end, self.birthdate))
-        award = _('Awarded to %s %s, born on %s') % (
-            self.lastname, self.firstname, birthdate)
+        award = _('Awarded to %(lastname)s %(firstname)s, born on '
+                  '%(birthdate)s') % {
+            'lastname': self.lastname, 'firstname': self.firstname,
+            'birthdate': birthdate}
         if end:
-            return award, _('Valid from %s to %s') % (start, end)
+            return award, _('Valid from %(start)s to %(end)s') % {
+                'start': start, 'end': end}
         return award, _('Valid from %s') % start
 
     @api.multi
@@ -141,9 +144,11 @@ class TrainingCertificate(models.Model):
         for certificate, pdf in zip(self, files):
             certificate.write({
                 'pdf_file': base64.b64encode(pdf),
-                'pdf_filename': _('Certificate %s - %s %s.pdf') % (
-                    certificate.name, certificate.lastname,
-                    certificate.firstname)})
+                'pdf_filename': _(
+                    'Certificate %(number)s - %(lastname)s %(firstname)s.pdf'
+                ) % {'number': certificate.name,
+                     'lastname': certificate.lastname,
+                     'firstname': certificate.firstname}})
         return whole
 
     @api.multi

@@ -91,9 +91,11 @@ class TrainingCertificationCertificateMixin(models.AbstractModel):
         for session in self.filtered(lambda session: (
                 today < fields.Date.from_string(session.date_end))):
             raise UserError(_(
-                'The certificates of %s can be generated from its end date '
-                'on, %s.') % (session.name, fields.Date.from_string(
-                    session.date_end).strftime('%d/%m/%Y')))
+                'The certificates of %(session)s can be generated from its '
+                'end date on, %(date_end)s.') % {
+                    'session': session.name,
+                    'date_end': fields.Date.from_string(
+                        session.date_end).strftime('%d/%m/%Y')})
         for session in self._without_habilitation():
             raise UserError(session._entry_problem_text('no_habilitation'))
         self._check_trainer_qualified()
@@ -163,10 +165,11 @@ class TrainingCertificationCertificateMixin(models.AbstractModel):
             until = fields.Datetime.from_string(session.download_until)
             if now > until:
                 raise UserError(_(
-                    'The certificates of %s could be downloaded until %s: '
-                    'they are no longer available.') % (
-                    session.name, fields.Datetime.context_timestamp(
-                        self, until).strftime('%d/%m/%Y %H:%M')))
+                    'The certificates of %(session)s could be downloaded '
+                    'until %(until)s: they are no longer available.') % {
+                        'session': session.name,
+                        'until': fields.Datetime.context_timestamp(
+                            self, until).strftime('%d/%m/%Y %H:%M')})
 
     @api.multi
     def _download_sessions(self):

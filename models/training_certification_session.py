@@ -240,9 +240,11 @@ class TrainingCertificationSession(models.Model):
         for session in self:
             if session.certificate_type_id.scheme_id != session.scheme_id:
                 raise ValidationError(_(
-                    'The certificate %s is not one of the scheme %s.') % (
-                    session.certificate_type_id.display_name,
-                    session.scheme_id.display_name))
+                    'The certificate %(certificate)s is not one of the '
+                    'scheme %(scheme)s.') % {
+                        'certificate':
+                            session.certificate_type_id.display_name,
+                        'scheme': session.scheme_id.display_name})
 
     @api.constrains('scheme_id', 'platform_id', 'entity_id', 'place_zip',
                     'place_city')
@@ -258,14 +260,18 @@ class TrainingCertificationSession(models.Model):
             if platform and not (platform.is_teaching_platform and
                                  platform.parent_id == session.entity_id):
                 raise ValidationError(_(
-                    '%s is not a teaching platform declared by %s.') % (
-                    platform.display_name, session.entity_id.name))
+                    '%(platform)s is not a teaching platform declared by '
+                    '%(entity)s.') % {
+                        'platform': platform.display_name,
+                        'entity': session.entity_id.name})
             if platform and (session.place_zip, session.place_city) != (
                     platform.zip, platform.city):
                 # printed on the certificates: the platform's, nothing else
                 raise ValidationError(_(
-                    'The place of the session is its teaching platform: %s '
-                    '%s.') % (platform.zip or '', platform.city or ''))
+                    'The place of the session is its teaching platform: '
+                    '%(zip)s %(city)s.') % {
+                        'zip': platform.zip or '',
+                        'city': platform.city or ''})
 
     @api.constrains('training_session_id', 'scheme_id')
     def _check_training_session(self):
@@ -273,10 +279,10 @@ class TrainingCertificationSession(models.Model):
             if session.training_session_id.certification_id != \
                     session.scheme_id:
                 raise ValidationError(_(
-                    'The training session %s does not lead to the '
-                    'certification %s.') % (
-                    session.training_session_id.display_name,
-                    session.scheme_id.display_name))
+                    'The training session %(session)s does not lead to the '
+                    'certification %(certification)s.') % {
+                        'session': session.training_session_id.display_name,
+                        'certification': session.scheme_id.display_name})
 
     @api.constrains('place_zip')
     def _check_place_zip(self):
@@ -405,8 +411,9 @@ class TrainingCertificationSession(models.Model):
             label = dict(self._fields['state']._description_selection(
                 self.env))[state]
             raise UserError(_(
-                'This can only be done on sessions in the state "%s": %s.'
-            ) % (label, ', '.join(wrong.mapped('name'))))
+                'This can only be done on sessions in the state "%(state)s": '
+                '%(sessions)s.'
+            ) % {'state': label, 'sessions': ', '.join(wrong.mapped('name'))})
 
     @api.multi
     def _check_entity_can_edit(self):
@@ -467,21 +474,25 @@ class TrainingCertificationSession(models.Model):
         end = fields.Date.from_string(self.date_end)
         return {
             'no_habilitation': _(
-                '%s holds no habilitation for %s valid on the end date '
-                '%s.') % (self.entity_id.name, self.scheme_id.display_name,
-                          end.strftime('%d/%m/%Y')),
+                '%(entity)s holds no habilitation for %(scheme)s valid on the '
+                'end date %(date_end)s.') % {
+                    'entity': self.entity_id.name,
+                    'scheme': self.scheme_id.display_name,
+                    'date_end': end.strftime('%d/%m/%Y')},
             'too_early': _(
-                'A session ending on %s can be entered from %s on (three '
-                'months before its end date).') % (
-                end.strftime('%d/%m/%Y'),
-                (end - relativedelta(months=ENTRY_MONTHS_BEFORE)).strftime(
-                    '%d/%m/%Y')),
+                'A session ending on %(date_end)s can be entered from '
+                '%(entry_start)s on (three months before its end date).') % {
+                'date_end': end.strftime('%d/%m/%Y'),
+                'entry_start': (
+                    end - relativedelta(months=ENTRY_MONTHS_BEFORE)
+                ).strftime('%d/%m/%Y')},
             'too_late': _(
-                'A session ending on %s can be entered until %s (one month '
-                'after its end date).') % (
-                end.strftime('%d/%m/%Y'),
-                (end + relativedelta(months=ENTRY_MONTHS_AFTER)).strftime(
-                    '%d/%m/%Y')),
+                'A session ending on %(date_end)s can be entered until '
+                '%(entry_end)s (one month after its end date).') % {
+                'date_end': end.strftime('%d/%m/%Y'),
+                'entry_end': (
+                    end + relativedelta(months=ENTRY_MONTHS_AFTER)
+                ).strftime('%d/%m/%Y')},
         }[problem]
 
     @api.multi
@@ -617,10 +628,11 @@ class TrainingCertificationSession(models.Model):
             and fields.Datetime.from_string(session.download_until) >= now))
         if kept:
             raise UserError(_(
-                'Certificates were generated for %s: it can no longer be '
-                'deleted. It is deleted automatically %d days after the '
-                'generation.') % (', '.join(kept.mapped('name')),
-                                  DOWNLOAD_DAYS))
+                'Certificates were generated for %(sessions)s: it can no '
+                'longer be deleted. It is deleted automatically %(days)d days '
+                'after the generation.') % {
+                    'sessions': ', '.join(kept.mapped('name')),
+                    'days': DOWNLOAD_DAYS})
         # through the ORM, so that their PDFs go with them
         self.sudo().mapped('certificate_ids').unlink()
         return super(TrainingCertificationSession, self).unlink()

@@ -105,12 +105,13 @@ class TrainingChangeRequest(models.Model):
                     end > fields.Date.from_string(component.date_end):
                 raise ValidationError(_(
                     'The start and end dates of a session must be within '
-                    'the dates of its component (%s: %s to %s).'
-                ) % (component.display_name,
-                     display_value(component, 'date_start',
-                                   component.date_start),
-                     display_value(component, 'date_end',
-                                   component.date_end)))
+                    'the dates of its component (%(component)s: %(start)s '
+                    'to %(end)s).'
+                ) % {'component': component.display_name,
+                     'start': display_value(component, 'date_start',
+                                            component.date_start),
+                     'end': display_value(component, 'date_end',
+                                          component.date_end)})
 
     @api.constrains('session_id', 'seats')
     def _check_seats(self):

@@ -208,6 +208,7 @@ def check_capacities(records):
                 (target and maxi and target > maxi) or \
                 (mini and maxi and mini > maxi):
             raise ValidationError(_(
-                '%s: the capacities must satisfy minimum <= target <= '
-                'maximum (here %s / %s / %s).'
-            ) % (rec.display_name, mini, target, maxi))
+                '%(course)s: the capacities must satisfy minimum <= target <= '
+                'maximum (here %(minimum)s / %(target)s / %(maximum)s).'
+            ) % {'course': rec.display_name, 'minimum': mini,
+                 'target': target, 'maximum': maxi})

@@ -106,9 +106,11 @@ class TrainingInfoSessionMixin(models.AbstractModel):
         for info in self:
             day = fields.Date.from_string(info.date)
             result.append((info.id, _(
-                'Information session of %s from %s to %s'
-            ) % (day.strftime('%d/%m/%Y'), format_time(info.time_start),
-                 format_time(info.time_end))))
+                'Information session of %(date)s from %(time_start)s to '
+                '%(time_end)s'
+            ) % {'date': day.strftime('%d/%m/%Y'),
+                 'time_start': format_time(info.time_start),
+                 'time_end': format_time(info.time_end)}))
         return result
 
 

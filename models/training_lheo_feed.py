@@ -67,9 +67,10 @@ class TrainingLheoFeed(models.AbstractModel):
         if not course and session.component_id:
             # a session validated by a change request takes it from there
             messages.append(_(
-                'No course: set the catalogue course of the action %s or of '
-                'its component %s.') % (session.action_id.display_name,
-                                        session.component_id.display_name))
+                'No course: set the catalogue course of the action '
+                '%(action)s or of its component %(component)s.') % {
+                    'action': session.action_id.display_name,
+                    'component': session.component_id.display_name})
         elif not course:
             messages.append(_('No course: the catalogue takes the objectives, '
                               'content and target audience from it.'))
@@ -81,12 +82,14 @@ class TrainingLheoFeed(models.AbstractModel):
                     (course.expected_results, _('expected results'), 3000),
                     (course.public_codes, _('target audience codes'), 100)):
                 messages += self._text_problems(
-                    value, _('Course %s: %s') % (course.name, label), size)
+                    value, _('Course %(course)s: %(field)s') % {
+                        'course': course.name, 'field': label}, size)
         responsible = self._responsible(session)
         if responsible == session.action_id.holder_id:
-            label = _('Responsible organisation %s (holder of the action '
-                      '%s)') % (responsible.name,
-                                session.action_id.display_name)
+            label = _('Responsible organisation %(organisation)s (holder of '
+                      'the action %(action)s)') % {
+                          'organisation': responsible.name,
+                          'action': session.action_id.display_name}
         else:
             label = _('Responsible organisation %s') % responsible.name
         messages += self._organisation_problems(
@@ -122,7 +125,8 @@ class TrainingLheoFeed(models.AbstractModel):
         if not value:
             return [_('%s missing.') % label]
         if len(value) > size:
-            return [_('%s: longer than %d characters.') % (label, size)]
+            return [_('%(field)s: longer than %(size)d characters.') % {
+                'field': label, 'size': size}]
         return []
 
     @api.model
@@ -321,10 +325,10 @@ class TrainingLheoFeed(models.AbstractModel):
         start = session._local(session.date_start).strftime('%d/%m/%Y')
         end = session._local(session.date_end).strftime('%d/%m/%Y')
         if session.duration_hours:
-            return _('%s hours, from %s to %s.') % (
-                format_hours(session.duration_hours),
-                start, end)
-        return _('From %s to %s.') % (start, end)
+            return _('%(hours)s hours, from %(start)s to %(end)s.') % {
+                'hours': format_hours(session.duration_hours),
+                'start': start, 'end': end}
+        return _('From %(start)s to %(end)s.') % {'start': start, 'end': end}
 
     @api.model
     def _teaching_mode(self, session):
@@ -450,16 +454,20 @@ class TrainingLheoFeed(models.AbstractModel):
         except OSError as error:
             _logger.exception('LHEO feed of %s not written', company.name)
             return {'lheo_feed_date': now, 'lheo_feed_status': _(
-                'The feed could not be written to %s: %s') % (path, error)}
+                'The feed could not be written to %(path)s: %(error)s') % {
+                    'path': path, 'error': error}}
         written = len(sessions) - len(problems)
         if not problems:
             return {'lheo_feed_date': now, 'lheo_feed_status': _(
-                '%d sessions written to %s.') % (written, path)}
+                '%(written)d sessions written to %(path)s.') % {
+                    'written': written, 'path': path}}
         _logger.warning('LHEO feed of %s: %d sessions left out, data '
                         'missing', company.name, len(problems))
         return {'lheo_feed_date': now, 'lheo_feed_status': '%s\n%s' % (
-            _('%d sessions written to %s; %d sessions left out, data '
-              'missing:') % (written, path, len(problems)),
+            _('%(written)d sessions written to %(path)s; %(left_out)d '
+              'sessions left out, data missing:') % {
+                'written': written, 'path': path,
+                'left_out': len(problems)},
             self.problems_text(problems))}
 
     @api.model

@@ -543,20 +543,23 @@ class TrainingRegistration(models.Model):
         """(greeting, introduction) of the convocation."""
         self = self.with_context(lang=self.partner_id.lang or self.env.lang)
         return (_('Dear %s,') % self.partner_id.name,
-                _('You are registered to the training session %s (%s). '
-                  'Please attend the following slots:') % (
-                    self.session_id.title, self.session_id.code))
+                _('You are registered to the training session %(session)s '
+                  '(%(code)s). Please attend the following slots:') % {
+                    'session': self.session_id.title,
+                    'code': self.session_id.code})
 
     @api.multi
     def certificate_text(self):
         self = self.with_context(lang=self.partner_id.lang or self.env.lang)
         session = self.session_id
         dates = session._local_dates()
-        return _('We certify that %s attended the training session %s (%s), '
-                 'from %s to %s, for %s hours out of %s hours planned.') % (
-            self.partner_id.name, session.title, session.code, dates[0],
-            dates[1], format_hours(self.attended_hours()),
-            format_hours(session.duration_hours))
+        return _('We certify that %(trainee)s attended the training session '
+                 '%(session)s (%(code)s), from %(start)s to %(end)s, for '
+                 '%(attended)s hours out of %(planned)s hours planned.') % {
+            'trainee': self.partner_id.name, 'session': session.title,
+            'code': session.code, 'start': dates[0], 'end': dates[1],
+            'attended': format_hours(self.attended_hours()),
+            'planned': format_hours(session.duration_hours)}
 
     @api.multi
     def name_get(self):

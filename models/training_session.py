@@ -587,11 +587,15 @@ class TrainingSession(models.Model):
             end = fields.Date.from_string(component.date_end)
             if first < start or last > end:
                 raise ValidationError(_(
-                    'Session %s runs from %s to %s, outside the dates of '
-                    'its component %s (%s to %s).'
-                ) % (session.display_name, first.strftime('%d/%m/%Y'),
-                     last.strftime('%d/%m/%Y'), component.display_name,
-                     start.strftime('%d/%m/%Y'), end.strftime('%d/%m/%Y')))
+                    'Session %(session)s runs from %(first)s to %(last)s, '
+                    'outside the dates of its component %(component)s '
+                    '(%(start)s to %(end)s).'
+                ) % {'session': session.display_name,
+                     'first': first.strftime('%d/%m/%Y'),
+                     'last': last.strftime('%d/%m/%Y'),
+                     'component': component.display_name,
+                     'start': start.strftime('%d/%m/%Y'),
+                     'end': end.strftime('%d/%m/%Y')})
 
     @api.multi
     def _planning_bounds(self):
@@ -970,10 +974,10 @@ class TrainingSession(models.Model):
             new._set_period(date_start, date_end)
         if new.date_end and self._local(new.date_end).date() > end:
             raise UserError(_(
-                'The copied sequences end on %s, after the end date %s: '
-                'choose a later end date.'
-            ) % (self._local(new.date_end).strftime('%d/%m/%Y'),
-                 end.strftime('%d/%m/%Y')))
+                'The copied sequences end on %(sequences_end)s, after the end '
+                'date %(date_end)s: choose a later end date.'
+            ) % {'sequences_end': self._local(new.date_end).strftime(
+                '%d/%m/%Y'), 'date_end': end.strftime('%d/%m/%Y')})
         return new
 
     @api.multi

@@ -361,10 +361,11 @@ class TrainingSessionImport(models.Model):
     def _finish(self):
         self.write({
             'state': 'done', 'job_uuid': False,
-            'summary': _('%d sessions imported, %d already imported, '
-                         '%d lines rejected.') % (
-                self.imported_count, self.existing_count,
-                self.rejected_count),
+            'summary': _('%(imported)d sessions imported, %(existing)d '
+                         'already imported, %(rejected)d lines rejected.') % {
+                'imported': self.imported_count,
+                'existing': self.existing_count,
+                'rejected': self.rejected_count},
         })
 
     @api.multi
@@ -627,9 +628,10 @@ class TrainingSessionImport(models.Model):
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
         if missing:
             raise UserError(_(
-                'This file is not a partner sessions CSV: the columns %s are '
-                'missing. Expected header: %s'
-            ) % (', '.join(missing), ';'.join(CSV_COLUMNS)))
+                'This file is not a partner sessions CSV: the columns '
+                '%(missing)s are missing. Expected header: %(header)s'
+            ) % {'missing': ', '.join(missing),
+                 'header': ';'.join(CSV_COLUMNS)})
         reader.fieldnames = header
         return _csv_rows(reader)
 
@@ -665,8 +667,9 @@ class TrainingSessionImport(models.Model):
                         datetime.datetime.strptime(get(name), '%d/%m/%Y'))
                 except ValueError:
                     errors.append(_(
-                        '%s: "%s" is not a date in the DD/MM/YYYY format.'
-                    ) % (name, get(name)))
+                        '%(column)s: "%(value)s" is not a date in the '
+                        'DD/MM/YYYY format.'
+                    ) % {'column': name, 'value': get(name)})
         if values.get('date_start') and values.get('date_end') and \
                 values['date_end'] < values['date_start']:
             errors.append(_('The end date is before the start date.'))
@@ -721,8 +724,9 @@ class TrainingSessionImport(models.Model):
             for name, field in sorted(Info._fields.items())
             if field.required and name in info and
             info[name] in (None, False, '')]
-        errors = [_('Information session of %s: %s missing.')
-                  % (label, ', '.join(missing))] if missing else []
+        errors = [_('Information session of %(date)s: %(fields)s missing.')
+                  % {'date': label, 'fields': ', '.join(missing)}
+                  ] if missing else []
         if not checks:
             return errors
         record = Info.new({name: value for name, value in info.items()

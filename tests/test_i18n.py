@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo.tests.common import TransactionCase
 from odoo.tools.translate import trans_generate
 
@@ -48,6 +50,19 @@ class TestFrenchTranslation(TransactionCase):
         missing = sorted(missing)
         self.assertFalse(missing, 'Untranslated terms in i18n/fr.po:\n%s'
                          % '\n'.join(missing))
+
+    def test_several_values_have_named_placeholders(self):
+        """Issue 18: a translated sentence with several values names them
+        (``%(trainee)s``), so that a translation may put them in its own
+        order."""
+        terms = trans_generate('fr_FR', ['training_session'], self.cr)
+        positional = re.compile(r'%[-+ #0]*[0-9.]*[sdf]')
+        several = sorted({
+            source for _module, type_, _name, _res_id, source, _value, _c
+            in terms if type_ == 'code' and
+            len(positional.findall(source.replace('%%', ''))) > 1})
+        self.assertFalse(several, 'Positional placeholders:\n%s' %
+                         '\n'.join(several))
 
     def test_translation_is_used(self):
         session = self.env['training.session'].with_context(

@@ -317,9 +317,11 @@ class TrainingDocumentationWizard(models.TransientModel):
     @api.model
     def _size_message(self, size):
         return _(
-            'The attachments weigh %.2f MB (%d bytes) in total: at most '
-            '2 MB (%d bytes) can be sent. Remove some documents.') % (
-            size / 1024.0 / 1024.0, size, MAX_ATTACHMENT_SIZE)
+            'The attachments weigh %(megabytes).2f MB (%(size)d bytes) in '
+            'total: at most 2 MB (%(max_size)d bytes) can be sent. Remove '
+            'some documents.') % {
+            'megabytes': size / 1024.0 / 1024.0, 'size': size,
+            'max_size': MAX_ATTACHMENT_SIZE}
 
     @api.model
     def portal_folder_documents(self):
