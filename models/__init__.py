@@ -10,6 +10,7 @@ from . import res_config_settings
 from . import training_scheme
 from . import training_certification_scheme
 from . import training_certificate_type
+from . import training_timezone_mixin
 from . import training_validity_mixin
 from . import training_download_window_mixin
 from . import training_habilitation

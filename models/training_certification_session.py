@@ -49,14 +49,16 @@ class TrainingCertificationSession(models.Model):
     the entity (a delegate or a manager) enters it with its trainer and
     candidates, the trainer records the results, the entity generates the
     certificates of the candidates who passed. Here the session, its entry
-    and its workflow; the trainer check and the certificates are in their
-    mixins. No activities: the entities' users are portal users, and
-    Odoo 11 stores the next activity's deadline in a field only internal
-    users may write (creating a session would fail)."""
+    and its workflow; the trainer check, the certificates and the time
+    zone ("today") are in their mixins. No activities: the entities' users
+    are portal users, and Odoo 11 stores the next activity's deadline in a
+    field only internal users may write (creating a session would
+    fail)."""
     _name = 'training.certification.session'
     _inherit = ['mail.thread',
                 'training.certification.trainer.check.mixin',
-                'training.certification.certificate.mixin']
+                'training.certification.certificate.mixin',
+                'training.timezone.mixin']
     _description = 'Certification session'
     _order = 'date_end desc, id desc'
     _sql_constraints = [
@@ -372,18 +374,6 @@ class TrainingCertificationSession(models.Model):
         return super(TrainingCertificationSession, self).write(vals)
 
     # ------------------------------------------------------------ rules
-    @api.model
-    def _today(self):
-        """Today in the user's time zone, as a date."""
-        return fields.Date.from_string(fields.Date.context_today(
-            self.with_context(tz=self.env.context.get('tz') or
-                              self.env.user.tz or 'Europe/Paris')))
-
-    @api.model
-    def _now(self):
-        """Now, in UTC, as a datetime."""
-        return fields.Datetime.from_string(fields.Datetime.now())
-
     @api.multi
     def _check_entity_user(self):
         """Only the entity's delegates (for the sessions they declared) and

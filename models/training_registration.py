@@ -145,8 +145,8 @@ class TrainingRegistration(models.Model):
             # too): the request that loses the race fails here, before
             # doing any work, and is retried sooner and with less contention
             self.check_access_rights('create')
-            self.env['training.session'].browse(
-                vals['session_id'])._lock_seats()
+            self._lock_seats(self.env['training.session'].browse(
+                vals['session_id']))
         registration = super(TrainingRegistration, self).create(vals)
         if not has_private(self, DEFER_SEATS_KEY):
             registration._after_registering()
@@ -180,7 +180,7 @@ class TrainingRegistration(models.Model):
         self.check_access_rights('create')
         # the fields of a group (funding) as create() would check them
         self.check_field_access_rights('write', columns)
-        session._lock_seats()
+        self._lock_seats(session)
         row = tuple(self._fields[name].convert_to_column(
             values[name], self) for name in columns)
         now = fields.Datetime.now()
@@ -203,7 +203,7 @@ class TrainingRegistration(models.Model):
     def _after_registering(self):
         """Checks and consequences of new registrations, for a whole batch:
         a slot first, seats within capacity, attendance lines."""
-        self.mapped('session_id')._check_can_register()
+        self._check_can_register(self.mapped('session_id'))
         self.filtered(
             lambda reg: reg.state in REGISTERED_STATES)._take_seats()
         self._sync_attendances()
@@ -233,7 +233,7 @@ class TrainingRegistration(models.Model):
             leaving = self.filtered(
                 lambda reg: reg.state in REGISTERED_STATES)
         # locked first, as in create
-        enrolling.mapped('session_id')._lock_seats()
+        self._lock_seats(enrolling.mapped('session_id'))
         result = super(TrainingRegistration, self).write(vals)
         if enrolling:
             enrolling._take_seats()
@@ -245,7 +245,7 @@ class TrainingRegistration(models.Model):
             self.env['training.calendar.invitation']._sync(self)
         if leaving:
             self.env['training.session.mail']._forget_registration(leaving)
-            leaving.mapped('session_id')._promote_waiting()
+            self._promote_waiting(leaving.mapped('session_id'))
         return result
 
     @api.multi
@@ -257,7 +257,7 @@ class TrainingRegistration(models.Model):
             ('registration_id', 'in', self.ids)])._send_cancel(immediate=True)
         self.env['training.session.mail']._forget_registration(self)
         result = super(TrainingRegistration, self).unlink()
-        sessions._promote_waiting()
+        self.browse()._promote_waiting(sessions)
         return result
 
     @api.multi
@@ -269,8 +269,8 @@ class TrainingRegistration(models.Model):
         last seat at the same time cannot both get it: the second waits,
         then fails to serialise and is retried, and sees the seat taken."""
         sessions = self.mapped('session_id')
-        sessions._lock_seats()
-        counts = sessions._registered_counts()
+        self._lock_seats(sessions)
+        counts = self._registered_counts(sessions)
         full = self.browse()
         for reg in self.sorted(lambda reg: (reg.date_registered, reg.id),
                                reverse=True):
@@ -284,6 +284,96 @@ class TrainingRegistration(models.Model):
                 reg.message_post(body=_(
                     'The session is full: put on the waiting list.'))
         return full
+
+    # ------------------------------------------------- seats and waiting list
+    @api.model
+    def _register_partners(self, session, partners, values):
+        """Register ``partners`` (in this order, the first ones get the
+        seats) to ``session`` with ``values``, as one operation: seats and
+        attendance lines are handled once for the whole batch (the
+        session's ``register_partners``)."""
+        self._check_can_register(session)
+        registrations = self.with_context(
+            tracking_disable=True, mail_create_nolog=True,
+            mail_create_nosubscribe=True)._create_batch(
+            session, partners, values)
+        registrations._after_registering()
+        return registrations
+
+    @api.model
+    def _check_can_register(self, sessions):
+        """Trainees register once the session has a slot (a workshop in
+        manual 004): their attendance lines follow its slots."""
+        empty = sessions.filtered(lambda session: not session.slot_ids)
+        if empty:
+            raise UserError(_(
+                'No trainee can be registered to %s yet: add at least one '
+                'slot (workshop) first; the registered trainees are then '
+                'attached to every slot.') % ', '.join(
+                empty.mapped('display_name')))
+
+    @api.model
+    def _state_counts(self, sessions):
+        """{session id: {registration state: count}} of ``sessions``, in one
+        query."""
+        if not sessions.ids:
+            return {}
+        data = self.sudo().read_group(
+            [('session_id', 'in', sessions.ids)], ['session_id', 'state'],
+            ['session_id', 'state'], lazy=False)
+        counts = {}
+        for line in data:
+            counts.setdefault(line['session_id'][0], {})[line['state']] = \
+                line['__count']
+        return counts
+
+    @api.model
+    def _registered_counts(self, sessions):
+        """{session id: number of registered participants} of ``sessions``,
+        in one query."""
+        return {session_id: sum(by_state.get(state, 0)
+                                for state in REGISTERED_STATES)
+                for session_id, by_state in self._state_counts(
+                    sessions).items()}
+
+    @api.model
+    def _lock_seats(self, sessions):
+        """Lock the rows of ``sessions`` until the end of the transaction,
+        and update them so that a concurrent transaction that counted seats
+        before fails to serialise (and is retried) instead of counting
+        stale seats."""
+        if sessions.ids:
+            self.env.cr.execute(
+                'UPDATE training_session SET write_date = write_date '
+                'WHERE id IN %s', (tuple(sessions.ids),))
+
+    @api.model
+    def _promote_waiting(self, sessions):
+        """Enrol the waiting list of ``sessions`` in order while seats are
+        available, for the sessions still to run."""
+        sessions = sessions.filtered(
+            lambda session: session.state not in ('done', 'cancelled'))
+        if not sessions:
+            return
+        self._lock_seats(sessions)
+        counts = self._registered_counts(sessions)
+        waiting = self.search(
+            [('session_id', 'in', sessions.ids), ('state', '=', 'waiting')],
+            order='date_registered, id')
+        promoted = waiting.browse()
+        for reg in waiting:
+            session = reg.session_id
+            if session.capacity_max and \
+                    counts.get(session.id, 0) >= session.capacity_max:
+                continue
+            counts[session.id] = counts.get(session.id, 0) + 1
+            promoted |= reg
+        if promoted:
+            promoted.write({'state': 'confirmed'})
+            for reg in promoted:
+                reg.message_post(body=_(
+                    'A seat became available: enrolled from the waiting '
+                    'list.'))
 
     @api.multi
     def _sync_attendances(self):

@@ -1,12 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import datetime
 import re
 
-import pytz
 from babel.dates import format_date
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .training_course import SESSION_TYPES, check_capacities
 from .private_context import (CODES_KEY, NEW_SESSION_KEY,
@@ -15,8 +13,7 @@ from .private_context import (CODES_KEY, NEW_SESSION_KEY,
                               without_private)
 from .session_codes import SessionCodes
 from .training_mail_setting_mixin import SETTING_FIELDS
-from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
-                                    TRAINING_USER_GROUP)
+from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
 
 # Values a session takes from its course when it is created from it.
 COURSE_FIELDS = [
@@ -35,7 +32,7 @@ FUNDED_FIELDS = {'component_id', 'session_number', 'place_id', 'seats'}
 class TrainingSession(models.Model):
     _name = 'training.session'
     _inherit = ['mail.thread', 'mail.activity.mixin',
-                'training.create.trigger.mixin']
+                'training.create.trigger.mixin', 'training.timezone.mixin']
     _description = 'Training session'
     _order = 'date_start desc, code desc'
 
@@ -374,7 +371,7 @@ class TrainingSession(models.Model):
 
     @api.multi
     def _compute_registered_count(self):
-        counts = self._state_counts()
+        counts = self.env['training.registration']._state_counts(self)
         for session in self:
             by_state = counts.get(session.id, {})
             taken = sum(by_state.get(state, 0) for state in REGISTERED_STATES)
@@ -411,39 +408,24 @@ class TrainingSession(models.Model):
             session.setup_reminder = reminders.get(
                 (not session.cost_line_ids, not session.survey_id), False)
 
+    # -------------------------------------------------------- registrations
+    # the seats and the waiting list are the registrations' (see
+    # training.registration): here what the buttons, wizards and the
+    # other models call on a session
+    @api.multi
+    def register_partners(self, partners, **values):
+        """Register ``partners`` (in this order, the first ones get the
+        seats) with ``values``, as one operation: seats and attendance lines
+        are handled once for the whole batch."""
+        self.ensure_one()
+        return self.env['training.registration']._register_partners(
+            self, partners, values)
+
     @api.multi
     def _registered_counts(self):
         """{session id: number of registered participants}, in one
         query."""
-        return {session_id: sum(by_state.get(state, 0)
-                                for state in REGISTERED_STATES)
-                for session_id, by_state in self._state_counts().items()}
-
-    @api.multi
-    def _state_counts(self):
-        """{session id: {registration state: count}}, in one query."""
-        if not self.ids:
-            return {}
-        data = self.env['training.registration'].sudo().read_group(
-            [('session_id', 'in', self.ids)], ['session_id', 'state'],
-            ['session_id', 'state'], lazy=False)
-        counts = {}
-        for line in data:
-            counts.setdefault(line['session_id'][0], {})[line['state']] = \
-                line['__count']
-        return counts
-
-    @api.multi
-    def _check_can_register(self):
-        """Trainees register once the session has a slot (a workshop in
-        manual 004): their attendance lines follow its slots."""
-        empty = self.filtered(lambda session: not session.slot_ids)
-        if empty:
-            raise UserError(_(
-                'No trainee can be registered to %s yet: add at least one '
-                'slot (workshop) first; the registered trainees are then '
-                'attached to every slot.') % ', '.join(
-                empty.mapped('display_name')))
+        return self.env['training.registration']._registered_counts(self)
 
     # -------------------------------------------------------------- reports
     @api.multi
@@ -479,59 +461,6 @@ class TrainingSession(models.Model):
             'sequences': sequences,
             'hours': hours,
         }
-
-    @api.multi
-    def register_partners(self, partners, **values):
-        """Register ``partners`` (in this order, the first ones get the
-        seats) with ``values``, as one operation: seats and attendance lines
-        are handled once for the whole batch."""
-        self.ensure_one()
-        self._check_can_register()
-        registrations = self.env['training.registration'].with_context(
-            tracking_disable=True, mail_create_nolog=True,
-            mail_create_nosubscribe=True)._create_batch(
-            self, partners, values)
-        registrations._after_registering()
-        return registrations
-
-    @api.multi
-    def _lock_seats(self):
-        """Lock the sessions' rows until the end of the transaction, and
-        update them so that a concurrent transaction that counted seats
-        before fails to serialise (and is retried) instead of counting
-        stale seats."""
-        if self.ids:
-            self.env.cr.execute(
-                'UPDATE training_session SET write_date = write_date '
-                'WHERE id IN %s', (tuple(self.ids),))
-
-    @api.multi
-    def _promote_waiting(self):
-        """Enrol the waiting list in order while seats are available, for
-        the sessions still to run."""
-        self = self.filtered(
-            lambda session: session.state not in ('done', 'cancelled'))
-        if not self:
-            return
-        self._lock_seats()
-        counts = self._registered_counts()
-        waiting = self.env['training.registration'].search(
-            [('session_id', 'in', self.ids), ('state', '=', 'waiting')],
-            order='date_registered, id')
-        promoted = waiting.browse()
-        for reg in waiting:
-            session = reg.session_id
-            if session.capacity_max and \
-                    counts.get(session.id, 0) >= session.capacity_max:
-                continue
-            counts[session.id] = counts.get(session.id, 0) + 1
-            promoted |= reg
-        if promoted:
-            promoted.write({'state': 'confirmed'})
-            for reg in promoted:
-                reg.message_post(body=_(
-                    'A seat became available: enrolled from the waiting '
-                    'list.'))
 
     @api.multi
     def _validated_periods(self):
@@ -766,7 +695,7 @@ class TrainingSession(models.Model):
         if pending:
             pending.flush(self.env)
         if 'capacity_max' in vals:
-            self._promote_waiting()
+            self.env['training.registration']._promote_waiting(self)
         if {'calendar_invitations', 'state',
                 'publication_state'}.intersection(vals):
             self.env['training.calendar.invitation']._sync(
@@ -845,47 +774,6 @@ class TrainingSession(models.Model):
         return super(TrainingSession, self)._track_subtype(init_values)
 
     # ------------------------------------------------------------ planning
-    # ------------------------------------------------------------ portal
-    @api.model
-    def _portal_catalogue_domain(self):
-        """The sessions a user may see in the portal's catalogue: published
-        (never drafts), not started, not cancelled or done, and open to
-        everyone or to one of the user's populations."""
-        return [('publication_state', '=', 'published'),
-                ('state', 'in', ('created', 'confirmed')),
-                ('date_start', '>', fields.Datetime.now()),
-                ('company_id', 'child_of', [self.env.user.company_id.id]),
-                '|', ('population_ids', '=', False),
-                ('population_ids.user_ids', 'in', [self.env.uid])]
-
-    @api.model
-    def portal_catalogue(self):
-        return self.sudo().search(self._portal_catalogue_domain(),
-                                  order='date_start')
-
-    @api.multi
-    def portal_request_registration(self):
-        """The user's registration request to this catalogue session: a
-        request the back office confirms."""
-        self.ensure_one()
-        if not self.env.user.has_group(TRAINEE_GROUP) or \
-                not self.sudo().search_count(
-                    self._portal_catalogue_domain() + [('id', '=', self.id)]):
-            raise AccessError(_('This session is not in your catalogue.'))
-        partner = self.env.user.partner_id
-        Registration = self.env['training.registration'].sudo()
-        if Registration.search_count([('session_id', '=', self.id),
-                                      ('partner_id', '=', partner.id)]):
-            raise UserError(_('You already asked to attend %s.') %
-                            self.sudo().display_name)
-        registration = Registration.create({
-            'session_id': self.id, 'partner_id': partner.id,
-            'state': 'draft'})
-        registration.message_post(body=_(
-            'Registration request made on the portal.'),
-            author_id=partner.id)
-        return registration
-
     @api.multi
     def _live_sequences(self):
         """{session id: its sequences that are not cancelled and have
@@ -943,42 +831,16 @@ class TrainingSession(models.Model):
                 'Manager or an Administrator changes whether its planning '
                 'is locked.') % ', '.join(refused.mapped('display_name')))
 
-    # ------------------------------------------------------------ duplicate
+    # ------------------------------------------------- duplicate, period
     @api.multi
     def duplicate_on_dates(self, year, date_start, date_end):
-        """Copy of this session for ``year``, its sequences shifted so that
-        the first one starts on ``date_start`` (a date) at the same local
-        hour, keeping their offsets (manual 001). The copy is a draft in
-        state created, with a new code; slots, participants, costs,
-        fundings and history are not copied."""
+        """Copy of this session for ``year`` from ``date_start`` to
+        ``date_end`` (date strings), its sequences shifted at the same local
+        hours (manual 001): made by the duplication wizard, see
+        ``training.session.create.wizard._duplicate_session``."""
         self.ensure_one()
-        start = fields.Date.from_string(date_start)
-        end = fields.Date.from_string(date_end)
-        if end < start:
-            raise UserError(_('The end date must be on or after the start '
-                              'date.'))
-        sequences = self.sequence_ids.filtered('date_start')
-        first = min(sequences.mapped('date_start')) if sequences else False
-        shift = start - self._local(first).date() if first else \
-            datetime.timedelta(0)
-        new = self.copy({'year': year})
-        for sequence in self.sequence_ids:
-            values = {'session_id': new.id}
-            for name in ('date_start', 'date_end'):
-                if sequence[name]:
-                    values['planned_' + name] = self._shifted(
-                        sequence[name], shift)
-            sequence.copy(values)
-        if not first and len(new.sequence_ids) <= 1:
-            # nothing dated to shift: the new dates are the session's
-            new._set_period(date_start, date_end)
-        if new.date_end and self._local(new.date_end).date() > end:
-            raise UserError(_(
-                'The copied sequences end on %(sequences_end)s, after the end '
-                'date %(date_end)s: choose a later end date.'
-            ) % {'sequences_end': self._local(new.date_end).strftime(
-                '%d/%m/%Y'), 'date_end': end.strftime('%d/%m/%Y')})
-        return new
+        return self.env['training.session.create.wizard']._duplicate_session(
+            self, year, date_start, date_end)
 
     @api.multi
     def _set_period(self, date_start, date_end):
@@ -1002,47 +864,6 @@ class TrainingSession(models.Model):
         else:
             self.env['training.sequence'].create(dict(
                 values, session_id=self.id, name=_('Session period')))
-
-    @api.multi
-    def _tz(self):
-        """The time zone dates are shown and entered in: the context's (the
-        caller's, also for a report printed as superuser), else the
-        user's, Paris when none."""
-        return pytz.timezone(self.env.context.get('tz') or
-                             self.env.user.tz or 'Europe/Paris')
-
-    @api.multi
-    def _local(self, value):
-        """A UTC datetime string as an aware datetime in ``_tz()``."""
-        moment = pytz.utc.localize(fields.Datetime.from_string(value))
-        return moment.astimezone(self._tz())
-
-    @api.multi
-    def _local_dates(self):
-        """[first day, last day] as local dd/mm/yyyy ('' when unset), for
-        the certificates."""
-        return [self._local(value).strftime('%d/%m/%Y') if value else ''
-                for value in (self.date_start, self.date_end)]
-
-    @api.multi
-    def _utc_of_local(self, day, hour):
-        """UTC datetime string of ``day`` (a date string) at ``hour``
-        o'clock in ``_tz()``."""
-        return self._to_utc(datetime.datetime.combine(
-            fields.Date.from_string(day), datetime.time(hour)))
-
-    @api.multi
-    def _shifted(self, value, shift):
-        """``value`` (UTC string) moved by ``shift`` (a timedelta) at the
-        same local hour, whatever the daylight saving time on either date."""
-        return self._to_utc(self._local(value).replace(tzinfo=None) + shift)
-
-    @api.multi
-    def _to_utc(self, local):
-        """UTC datetime string of ``local``, a naive datetime in ``_tz()``
-        (its offset is the one in force on that date)."""
-        return fields.Datetime.to_string(self._tz().localize(
-            local).astimezone(pytz.utc).replace(tzinfo=None))
 
     # ------------------------------------------------------------ actions
     @api.multi

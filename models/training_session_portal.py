@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What the portal needs of a session: who may see it unpublished, who
-follows it, and its trainees' directory (manual 004)."""
+follows it, its trainees' directory (manual 004), and the catalogue the
+trainees ask to attend from."""
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .training_registration import REGISTERED_STATES, TRAINING_USER_GROUP
+from .training_registration import (REGISTERED_STATES, TRAINEE_GROUP,
+                                    TRAINING_USER_GROUP)
 
 # a context key that only restricts a registrant list to the directory
 # (a client sending it sees less, never more)
@@ -108,3 +110,44 @@ class TrainingSession(models.Model):
         full list, their contact details included)."""
         self._check_portal_tutor()
         return self.sudo().registrant_list().mapped('partner_id')
+
+    # ------------------------------------------------------ catalogue
+    @api.model
+    def _portal_catalogue_domain(self):
+        """The sessions a user may see in the portal's catalogue: published
+        (never drafts), not started, not cancelled or done, and open to
+        everyone or to one of the user's populations."""
+        return [('publication_state', '=', 'published'),
+                ('state', 'in', ('created', 'confirmed')),
+                ('date_start', '>', fields.Datetime.now()),
+                ('company_id', 'child_of', [self.env.user.company_id.id]),
+                '|', ('population_ids', '=', False),
+                ('population_ids.user_ids', 'in', [self.env.uid])]
+
+    @api.model
+    def portal_catalogue(self):
+        return self.sudo().search(self._portal_catalogue_domain(),
+                                  order='date_start')
+
+    @api.multi
+    def portal_request_registration(self):
+        """The user's registration request to this catalogue session: a
+        request the back office confirms."""
+        self.ensure_one()
+        if not self.env.user.has_group(TRAINEE_GROUP) or \
+                not self.sudo().search_count(
+                    self._portal_catalogue_domain() + [('id', '=', self.id)]):
+            raise AccessError(_('This session is not in your catalogue.'))
+        partner = self.env.user.partner_id
+        Registration = self.env['training.registration'].sudo()
+        if Registration.search_count([('session_id', '=', self.id),
+                                      ('partner_id', '=', partner.id)]):
+            raise UserError(_('You already asked to attend %s.') %
+                            self.sudo().display_name)
+        registration = Registration.create({
+            'session_id': self.id, 'partner_id': partner.id,
+            'state': 'draft'})
+        registration.message_post(body=_(
+            'Registration request made on the portal.'),
+            author_id=partner.id)
+        return registration

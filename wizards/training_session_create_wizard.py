@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -84,8 +86,8 @@ class TrainingSessionCreateWizard(models.TransientModel):
         if not (self.year and self.date_start and self.date_end):
             raise UserError(_(
                 'Fill in the year, the start date and the end date.'))
-        self.session_id = self.source_session_id.duplicate_on_dates(
-            self.year, self.date_start, self.date_end)
+        self.session_id = self._duplicate_session(
+            self.source_session_id, self.year, self.date_start, self.date_end)
         self.step = 'done'
         return self._reopen()
 
@@ -99,3 +101,39 @@ class TrainingSessionCreateWizard(models.TransientModel):
             'view_mode': 'form',
             'target': 'current',
         }
+
+    @api.model
+    def _duplicate_session(self, session, year, date_start, date_end):
+        """Copy of ``session`` for ``year``, its sequences shifted so that
+        the first one starts on ``date_start`` (a date) at the same local
+        hour, keeping their offsets (manual 001). The copy is a draft in
+        state created, with a new code; slots, participants, costs,
+        fundings and history are not copied."""
+        session.ensure_one()
+        start = fields.Date.from_string(date_start)
+        end = fields.Date.from_string(date_end)
+        if end < start:
+            raise UserError(_('The end date must be on or after the start '
+                              'date.'))
+        sequences = session.sequence_ids.filtered('date_start')
+        first = min(sequences.mapped('date_start')) if sequences else False
+        shift = start - session._local(first).date() if first else \
+            datetime.timedelta(0)
+        new = session.copy({'year': year})
+        for sequence in session.sequence_ids:
+            values = {'session_id': new.id}
+            for name in ('date_start', 'date_end'):
+                if sequence[name]:
+                    values['planned_' + name] = session._shifted(
+                        sequence[name], shift)
+            sequence.copy(values)
+        if not first and len(new.sequence_ids) <= 1:
+            # nothing dated to shift: the new dates are the session's
+            new._set_period(date_start, date_end)
+        if new.date_end and session._local(new.date_end).date() > end:
+            raise UserError(_(
+                'The copied sequences end on %(sequences_end)s, after the end '
+                'date %(date_end)s: choose a later end date.'
+            ) % {'sequences_end': session._local(new.date_end).strftime(
+                '%d/%m/%Y'), 'date_end': end.strftime('%d/%m/%Y')})
+        return new
