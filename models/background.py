@@ -4,7 +4,9 @@ background jobs (OCA queue_job): the action records what is to be sent
 and queues one job per batch, so that it answers at once whatever the
 number of trainees; the jobs send it, each in a transaction of its own,
 retried on failure, and sending only what is still to be sent (a job run
-twice sends nothing twice)."""
+twice sends nothing twice). The scheduled actions hand their batches to
+such jobs too (``dispatch``)."""
+from odoo.addons.queue_job.job import identity_exact
 
 # records per job: a job's transaction stays short (a few seconds), and a
 # failure retries that batch only
@@ -13,15 +15,27 @@ JOB_BATCH_SIZE = 100
 MAIL_CHANNEL = 'root.training_mail'
 
 
-def delay_batches(records, method, description, size=JOB_BATCH_SIZE):
+def delay_batches(records, method, description, size=JOB_BATCH_SIZE,
+                  identity_key=None):
     """Queue ``records.method()`` as one job per batch of ``size`` records.
     queue_job runs a job at once, in the request, when the context says
     ``test_queue_job_no_delay``, a key any client can send: it is lifted.
-    Returns the jobs."""
+    ``identity_key``: see queue_job (a job equal to one still pending is
+    not queued again). Returns the jobs."""
     records = records.with_context(test_queue_job_no_delay=False)
     return [getattr(records[start:start + size].with_delay(
-        description=description), method)()
+        description=description, identity_key=identity_key), method)()
         for start in range(0, len(records), size)]
+
+
+def dispatch(records, method, description, size):
+    """What a scheduled action does with the ``records`` it found to
+    process: a job per batch of ``size``, each in a transaction of its
+    own, committed by queue_job (no commit in the code), safe to run again;
+    a batch still waiting for its job is not queued twice, should the
+    action run again before the job runner has caught up."""
+    return delay_batches(records, method, description, size=size,
+                         identity_key=identity_exact)
 
 
 def lock_rows(records, condition):

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.job import job
 
-from .background import MAIL_CHANNEL, delay_batches, lock_rows
+from .background import MAIL_CHANNEL, delay_batches, dispatch, lock_rows
 from .mail_batch import queue_mail, render_batch
 
 _logger = logging.getLogger(__name__)
@@ -270,15 +270,10 @@ class TrainingCalendarInvitation(models.Model):
 
     @api.model
     def _cron_retry(self, batch_size=200):
-        """The invitations whose mail failed, each tried once per run,
-        batch by batch (those waiting for their job are left to it)."""
-        tried = []
-        while True:
-            invitations = self.sudo().search(
-                [('pending_method', '!=', False), ('error', '!=', False),
-                 ('id', 'not in', tried)], limit=batch_size)
-            if not invitations:
-                return
-            tried += invitations.ids
-            invitations._job_deliver()
-            self.env['training.session.mail.schedule']._commit()
+        """The invitations whose mail failed, each tried once per run by a
+        background job per batch (see background.dispatch); those waiting
+        for their first job are left to it."""
+        dispatch(self.sudo().search([('pending_method', '!=', False),
+                                     ('error', '!=', False)]),
+                 '_job_deliver', _('Calendar invitations to send'),
+                 batch_size)

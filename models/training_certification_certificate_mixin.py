@@ -9,6 +9,10 @@ from werkzeug.urls import url_encode
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.job import job
+
+from .background import dispatch
+
 _logger = logging.getLogger(__name__)
 
 DELEGATE_GROUP = \
@@ -186,18 +190,28 @@ class TrainingCertificationCertificateMixin(models.AbstractModel):
     @api.model
     def _cron_purge(self, batch_size=200):
         """Delete the sessions whose certificates were generated more than
-        15 days ago, with their candidates, certificates and PDFs, batch by
-        batch; running it again finds nothing more to delete."""
-        now = fields.Datetime.to_string(self._now())
-        Session = self.sudo()
-        while True:
-            sessions = Session.search([('state', '=', 'generated'),
-                                       ('download_until', '<', now)],
-                                      limit=batch_size)
-            if not sessions:
-                return True
-            _logger.info('Deleting %d certification sessions whose '
-                         'certificates were generated %d days ago.',
-                         len(sessions), DOWNLOAD_DAYS)
-            sessions.unlink()
-            self.env['training.session.mail.schedule']._commit()
+        15 days ago, with their candidates, certificates and PDFs, by
+        background jobs, a batch each (see background.dispatch); running it
+        again finds nothing more to delete."""
+        dispatch(self.sudo().search(self._purge_domain()), '_job_purge',
+                 _('Certification sessions to delete'), batch_size)
+        return True
+
+    @api.model
+    def _purge_domain(self):
+        return [('state', '=', 'generated'),
+                ('download_until', '<', fields.Datetime.to_string(
+                    self._now()))]
+
+    @job
+    @api.multi
+    def _job_purge(self):
+        """The background job of a batch of sessions to delete: those
+        still to delete (none when run again)."""
+        sessions = self.sudo().search([('id', 'in', self.ids)] +
+                                      self._purge_domain())
+        _logger.info('Deleting %d certification sessions whose '
+                     'certificates were generated %d days ago.',
+                     len(sessions), DOWNLOAD_DAYS)
+        sessions.unlink()
+        return _('%d certification sessions deleted.') % len(sessions)

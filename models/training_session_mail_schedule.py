@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import threading
-
 from psycopg2.extras import execute_values
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+
+from odoo.addons.queue_job.job import job
+
+from .background import MAIL_CHANNEL, dispatch, lock_rows
 
 from .training_session_mail_sent import MAX_ATTEMPTS
 
@@ -82,25 +84,26 @@ class TrainingSessionMailSchedule(models.Model):
 
     @api.model
     def _cron_send_due(self, batch_size=200):
-        """Send what is due, batch by batch, each batch committed: safe to
-        stop and run again, a mail never goes twice to the same person for
-        the same occurrence, and failed sends are tried again later."""
-        while True:
-            schedules = self.search(self._due_domain(), limit=batch_size)
-            if not schedules:
-                break
-            done = schedules._send_batch()
-            self._commit()
-            if not done:
-                break  # only failures left: next run
+        """Send what is due by background jobs, a batch each (see
+        background.dispatch): safe to stop and run again, a mail never
+        goes twice to the same person for the same occurrence, and failed
+        sends are tried again by a later run. Then the registration mails
+        and the invitations left to send."""
+        dispatch(self.search(self._due_domain()), '_job_send_batch',
+                 _('Scheduled session mails'), batch_size)
         self.env['training.session.mail.sent']._cron_send_registration_mails(
             batch_size)
         self.env['training.calendar.invitation']._cron_retry(batch_size)
 
-    @api.model
-    def _commit(self):
-        if not getattr(threading.currentThread(), 'testing', False):
-            self.env.cr.commit()
+    @job(default_channel=MAIL_CHANNEL)
+    @api.multi
+    def _job_send_batch(self):
+        """The background job of a batch of due sends: those still not
+        sent (none when run again)."""
+        schedules = lock_rows(self.exists(), 'sent_date IS NULL')
+        done = schedules._send_batch()
+        return _('%(done)d of %(count)d sends done.') % {
+            'done': len(done), 'count': len(self)}
 
     @api.multi
     def _send_batch(self):

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.job import job
 
-from .background import MAIL_CHANNEL, delay_batches, lock_rows
+from .background import MAIL_CHANNEL, delay_batches, dispatch, lock_rows
 from .mail_batch import queue_mail, render_batch
 
 _logger = logging.getLogger(__name__)
@@ -178,13 +178,7 @@ class TrainingSessionMailSent(models.Model):
     @api.model
     def _cron_send_registration_mails(self, batch_size=200):
         """The registration mails left to send: delayed ones, those of
-        sessions published since, and failures, each tried once per run."""
-        tried = []
-        while True:
-            lines = self.search(self._registration_due_domain() +
-                                [('id', 'not in', tried)], limit=batch_size)
-            if not lines:
-                return
-            tried += lines.ids
-            lines._send()
-            self.env['training.session.mail.schedule']._commit()
+        sessions published since, and failures, each tried once per run,
+        by background jobs (see background.dispatch)."""
+        dispatch(self.search(self._registration_due_domain()), '_job_send',
+                 _('Session mails to send'), batch_size)

@@ -12,7 +12,7 @@ from odoo import tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
-from .common import CertificationCase
+from .common import CertificationCase, run_jobs
 
 # the certificates are generated on 20 June 2027 at noon (UTC)
 GENERATED = datetime.datetime(2027, 6, 20, 12, 0, 0)
@@ -349,9 +349,11 @@ class TestDownloadAndPurge(CertificateCase):
         Session = self.env['training.certification.session']
         self._at(UNTIL)
         Session._cron_purge()
+        run_jobs(self.env)
         self.assertTrue(session.exists())
         self._at(UNTIL + SECOND)
         Session._cron_purge(batch_size=1)
+        run_jobs(self.env)
         self.assertFalse(session.exists())
         self.assertFalse(certificates.exists())
         self.assertFalse(candidates.exists())
@@ -363,13 +365,19 @@ class TestDownloadAndPurge(CertificateCase):
         self.assertTrue(pending.exists())
         # safe to run again
         Session._cron_purge()
+        run_jobs(self.env)
         self.assertTrue(later.exists())
 
     def test_purge_in_batches(self):
         other = self._generated_session(self.delegate_b)
         self._at(UNTIL + SECOND)
+        jobs = self.env['queue.job'].sudo().search_count([])
         self.env['training.certification.session']._cron_purge(
             batch_size=1)
+        # a job per session
+        self.assertEqual(
+            self.env['queue.job'].sudo().search_count([]) - jobs, 2)
+        run_jobs(self.env)
         self.assertFalse(self.session.exists())
         self.assertFalse(other.exists())
 
@@ -379,6 +387,7 @@ class TestDownloadAndPurge(CertificateCase):
                          'training.certification.session')
         self._at(UNTIL + SECOND)
         cron.method_direct_trigger()
+        run_jobs(self.env)
         self.assertFalse(self.session.exists())
 
 

@@ -7,6 +7,13 @@ from odoo.tools.safe_eval import safe_eval
 from .common import TrainingCase, deliver, run_jobs
 
 
+def run_scheduler(env):
+    """The mail scheduler's run, then the jobs it queued (a batch each),
+    as the job runner would run them."""
+    env['training.session.mail.schedule']._cron_send_due()
+    run_jobs(env)
+
+
 class TestSendingSessionMails(TrainingCase):
     """The scheduled action sends what is due, once per person and
     occurrence, and tries failures again later (manual 001)."""
@@ -37,7 +44,7 @@ class TestSendingSessionMails(TrainingCase):
             ('subject', 'ilike', kind_subject)])
 
     def test_due_mails_sent_once(self):
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         for partner in self.trainees:
             self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
         trainer_file = self._mails_to(self.other_trainer, 'Dossier formateur')
@@ -46,9 +53,30 @@ class TestSendingSessionMails(TrainingCase):
         # 09:00 in Paris, as the trainer reads it
         self.assertIn('12/01/2026 09:00', trainer_file.body_html)
         self.assertTrue(self.convocation.schedule_ids.sent_date)
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         for partner in self.trainees:
             self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
+
+    def test_scheduler_queues_its_batches_once(self):
+        """Issue 18: the scheduled action hands its batches to jobs (no
+        commit of its own); run again before the job runner has caught up,
+        it queues nothing more, and the jobs send each mail once."""
+        Job = self.env['queue.job'].sudo()
+        before = Job.search([])
+        self.Schedule._cron_send_due(batch_size=1)
+        queued = Job.search([('method_name', '=', '_job_send_batch')]) - before
+        due = self.Schedule.search([('session_id', '=', self.session.id),
+                                    ('sent_date', '=', False)])
+        self.assertGreaterEqual(len(queued), len(due))
+        self.assertEqual(set(queued.mapped('channel')),
+                         {'root.training_mail'})
+        self.Schedule._cron_send_due(batch_size=1)
+        self.assertEqual(Job.search([('method_name', '=', '_job_send_batch')])
+                         - before, queued)
+        run_jobs(self.env)
+        for partner in self.trainees:
+            self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
+        self.assertTrue(self.convocation.schedule_ids.sent_date)
 
     def test_extra_recipients_and_blind_copies(self):
         """Manual 001: a mail setting's extra recipients get the mail, its
@@ -60,7 +88,7 @@ class TestSendingSessionMails(TrainingCase):
         self.convocation.write({
             'partner_ids': [(6, 0, manager.ids)],
             'bcc_partner_ids': [(6, 0, archive.ids)]})
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertEqual(len(self._mails_to(manager, 'Convocation')), 1)
         mail = self._mails_to(self.trainees[0], 'Convocation')
         # the message Odoo's mail server builds carries it, as a Bcc
@@ -93,7 +121,7 @@ class TestSendingSessionMails(TrainingCase):
             'comment_organisation': 'Prévoir le vidéoprojecteur.'})
         self.session.mail_ids.filtered(
             lambda mail: mail.kind == 'organisation').enabled = True
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         convocation = self._mails_to(self.trainees[0], 'Convocation')
         self.assertIn("Apporter une pièce d'identité.",
                       convocation.body_html)
@@ -118,14 +146,14 @@ class TestSendingSessionMails(TrainingCase):
             return original(line, values)
 
         with mock.patch.object(Sent, '_create_mail', failing):
-            self.Schedule._cron_send_due()
+            run_scheduler(self.env)
         failed = self.env['training.session.mail.sent'].search(
             [('partner_id', '=', victim.id), ('state', '=', 'failed')])
         self.assertTrue(failed)
         self.assertIn('SMTP down', failed[0].error)
         self.assertFalse(self.convocation.schedule_ids.sent_date)
         self.assertFalse(self._mails_to(victim, 'Convocation'))
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         for partner in self.trainees:
             self.assertEqual(len(self._mails_to(partner, 'Convocation')), 1)
         self.assertTrue(self.convocation.schedule_ids.sent_date)
@@ -133,10 +161,10 @@ class TestSendingSessionMails(TrainingCase):
     def test_drafts_and_disabled_mails_are_not_sent(self):
         self.convocation.enabled = False
         self.session.publication_state = 'draft'
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertFalse(self._mails_to(self.trainees[0], 'Rappel'))
         self.session.publication_state = 'published'
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertTrue(self._mails_to(self.trainees[0], 'Rappel'))
         self.assertFalse(self._mails_to(self.trainees[0], 'Convocation'))
 
@@ -145,13 +173,13 @@ class TestSendingSessionMails(TrainingCase):
             'name': 'Plan d\'accès.pdf', 'datas_fname': 'plan.pdf',
             'datas': base64.b64encode(b'%PDF-1.4 plan')})
         self.convocation.attachment_ids = attachment
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         mail = self._mails_to(self.trainees[0], 'Convocation')
         self.assertEqual(mail.attachment_ids, attachment)
 
     def test_inter_convocations_come_from_the_registrations(self):
         self.session.session_type = 'inter'
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertFalse(self._mails_to(self.trainees[0], 'Convocation'))
         # the other trainee mails still go
         self.assertTrue(self._mails_to(self.trainees[0], 'Rappel'))
@@ -196,7 +224,7 @@ class TestRegistrationMails(TrainingCase):
         # the planning of the session is in it
         self.assertIn('01/02/2027 09:00',
                       self._registration_mails(hugo).body_html)
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         reg.action_cancel()
         reg.action_reset()
         reg.action_confirm()
@@ -260,12 +288,12 @@ class TestRegistrationMails(TrainingCase):
         self.session.publication_state = 'draft'
         ines = self._trainee('Inès Garnier')
         self._register(self.session, ines)
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertFalse(self._registration_mails(ines))
         self.session.publication_state = 'published'
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertEqual(len(self._registration_mails(ines)), 1)
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertEqual(len(self._registration_mails(ines)), 1)
 
     def test_delay_after_registration_and_departure_before_it(self):
@@ -273,13 +301,13 @@ class TestRegistrationMails(TrainingCase):
                          'direction': 'after'})
         leo = self._trainee('Léo Martin')
         self._register(self.session, leo)
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertFalse(self._registration_mails(leo))
         line = self.env['training.session.mail.sent'].search(
             [('partner_id', '=', leo.id)])
         self.assertEqual(line.state, 'todo')
         line.due_date = '2020-01-01 00:00:00'
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertEqual(len(self._registration_mails(leo)), 1)
         # one who leaves before the delay never gets it
         nina = self._trainee('Nina Petit')
@@ -302,7 +330,7 @@ class TestRegistrationMails(TrainingCase):
         line = self.env['training.session.mail.sent'].search(
             [('partner_id', '=', zoe.id)])
         self.assertEqual((line.state, line.attempts), ('failed', 1))
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertEqual(len(self._registration_mails(zoe)), 1)
 
     def test_deleted_registration_loses_its_pending_mail(self):
@@ -320,7 +348,7 @@ class TestRegistrationMails(TrainingCase):
         self.mail.enabled = False
         self.mail.enabled = True
         reg.write({'state': 'done'})
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertEqual(len(self._registration_mails(hugo)), 1)
 
     def test_each_trainee_reads_their_own_language(self):
@@ -338,6 +366,6 @@ class TestRegistrationMails(TrainingCase):
         english.lang = False
         self.session.register_partners(english | french, state='confirmed')
         self.session.publication_state = 'published'
-        self.Schedule._cron_send_due()
+        run_scheduler(self.env)
         self.assertIn('(FR)', self._registration_mails(french).subject)
         self.assertNotIn('(FR)', self._registration_mails(english).subject)

@@ -17,8 +17,10 @@ sequences and 20 participants whose every send is due
 (``--only scheduler --scheduler S`` for that one alone). Last, the
 calendar invitations of a session of 100 trainees and four sequences:
 registered at once, a slot moved, the session cancelled
-(``--only invitations``). ``--only import --feed N``: the LHEO import of
-N sessions alone.
+(``--only invitations``, ``--invitees N``). ``--only import --feed N``:
+the LHEO import of N sessions alone. ``--only registrations``: the mass
+registration alone. ``--only scheduler-domain --sessions N``: the
+scheduler's search of what is due over N sessions, joined and as before.
 """
 import argparse
 import base64
@@ -242,6 +244,31 @@ def bench_scheduler(env, count, sequences=3, participants=20):
         due, env['mail.mail'].search_count([]) - mails_before))
 
 
+def bench_scheduler_domain(env, count):
+    """The mail scheduler's search of the sends due, over ``count`` sessions
+    (each with its default e-mail settings): with its many2one fields
+    joined (auto_join, issue 18), then as before, where Odoo 11 searched
+    every setting and passed all their ids in an IN list."""
+    start = time.time()
+    populate(env, count)
+    print('created %d sessions in %.1f s' % (count, time.time() - start))
+    Schedule = env['training.session.mail.schedule']
+    Sent = env['training.session.mail.sent']
+    env.cr.execute('ANALYZE')
+    fields = [Schedule._fields['mail_id'], Schedule._fields['session_id'],
+              Sent._fields['schedule_id']]
+    for joined in (True, False):
+        for field in fields:
+            field.auto_join = joined
+        label = 'joined' if joined else 'IN lists, as before'
+        measure(env, 'scheduler: sends due (%s)' % label,
+                lambda: Schedule.search(Schedule._due_domain()))
+        measure(env, 'scheduler: registration mails due (%s)' % label,
+                lambda: Sent.search(Sent._registration_due_domain()))
+    for field in fields:
+        field.auto_join = True
+
+
 def bench_invitations(env, participants=100, sequences=4):
     """The calendar invitations of one published session of ``sequences``
     sequences: ``participants`` trainees registered at once (one invitation
@@ -295,7 +322,7 @@ def main():
                         help='trainees of the calendar invitations run')
     parser.add_argument('--only',
                         choices=['scheduler', 'invitations', 'import',
-                                 'registrations'],
+                                 'registrations', 'scheduler-domain'],
                         help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
@@ -314,6 +341,9 @@ def main():
             return
         if args.only == 'invitations':
             bench_invitations(env, args.invitees)
+            return
+        if args.only == 'scheduler-domain':
+            bench_scheduler_domain(env, args.sessions)
             return
         if args.only == 'registrations':
             bench_registrations(env, args.trainees)
