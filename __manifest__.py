@@ -5,7 +5,7 @@
     "summary": "Training sessions for French training departments: "
                "planning, registrations, funders (LHEO), certifications, "
                "attendance and portal",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Training",
     "website": "https://github.com/training-session/training_session",
     "author": "training_session contributors",
@@ -39,6 +39,7 @@
         "data/ir_config_parameter_data.xml",
         "data/training_cost_type_data.xml",
         "data/training_mail_default_data.xml",
+        "data/mail_block_templates.xml",
         "data/training_session_mail_data.xml",
         "data/training_calendar_invitation_data.xml",
         "data/training_registration_data.xml",

@@ -30,6 +30,7 @@ from . import training_action_component
 from . import training_action_component_volume
 from . import training_session
 from . import training_session_portal
+from . import training_session_mail_blocks
 from . import training_sequence
 from . import training_slot
 from . import training_registration

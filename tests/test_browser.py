@@ -30,6 +30,20 @@ class TestHttpServer(BrowserCase):
         self.assertIn('Léa Transaction', response.text)
 
 
+class TestDashboardBrowser(BrowserCase):
+    """Issue 18: a training user lands on the dashboard, whose tiles open
+    what they count, and reads the planning timeline."""
+
+    def test_dashboard_and_timeline(self):
+        result = self.browser_run('backoffice_dashboard', login='gestionnaire')
+        self.assertIn('Sessions à venir', result['tiles'])
+        self.assertIn('E-mails en retard', result['tiles'])
+        # the first tile opens as many sessions as it counts (one page)
+        self.assertEqual(str(result['rows']), result['upcoming'])
+        self.assertGreater(result['items'], 0)
+        self.assertTrue(result['groups'])
+
+
 class TestBackOfficeBrowser(BrowserCase):
     """A training user creates a session from a course, plans it, registers
     a trainee and duplicates the session, in the web client."""

@@ -13,7 +13,7 @@ SAME_IN_FRENCH = {
     'Population', 'Populations', 'Publication', 'Session', 'Sessions',
     'Total', 'res.config.settings', 'ir.attachment', 'AGEFIPH', 'OPACIF',
     'SIRET', 'res.authentication.attempt', 'Import', 'Imports',
-    'ir.mail_server',
+    'ir.mail_server', 'Qualifications',
     'Formacode', 'Contact', 'France Travail (Pôle emploi)', 'Absent',
     '06 12 34 56 78', 'Documents', 'Convocation', 'E-mail', 'Site',
     'Invitation', 'Habilitation', 'Habilitations', 'Identification', 'PDF',

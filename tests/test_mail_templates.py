@@ -72,6 +72,30 @@ class TestMailTemplates(TrainingCase):
                               values['body_html'],
                               '%s (%s)' % (template.name, lang))
                 self.assertIn('Bonjour', values['body_html'], template.name)
+                # issue 18: every mail ends with the organisation's
+                # signature, the planning is the shared block
+                body = values['body_html']
+                self.assertIn(session.company_id.name, body[
+                    body.index('border-top'):], template.name)
+                if 'mail_planning(' in template.body_html:
+                    self.assertIn(session.slot_ids[0].hours_label(), body,
+                                  template.name)
+
+    def test_one_copy_of_the_planning(self):
+        """Issue 18: the templates share one planning block (a QWeb
+        template) instead of a copy each."""
+        templates = self.env['mail.template'].browse(
+            self.env['ir.model.data'].search([
+                ('module', '=', 'training_session'),
+                ('model', '=', 'mail.template')]).mapped('res_id'))
+        with_planning = templates.filtered(
+            lambda template: 'mail_planning(' in template.body_html)
+        self.assertGreaterEqual(len(with_planning), 7)
+        for template in templates:
+            self.assertNotIn('hours_label', template.body_html,
+                             template.name)
+            self.assertIn('mail_signature()', template.body_html,
+                          template.name)
 
     def test_monthly_session_named_by_its_month(self):
         """Manual 004 (1): the mails name a session organised by month by

@@ -18,6 +18,15 @@ def _script(version, name):
     return module
 
 
+def _blocks_undone(body):
+    """A template's ``body`` as it was before 11.0.1.2.0 (its planning
+    copied, no signature)."""
+    script = _script('11.0.1.2.0', 'post-mail-templates.py')
+    for old, new in script.SUBSTITUTIONS:
+        body = body.replace(new, old)
+    return body.replace(script.SIGNATURE, '')
+
+
 class TestMigration(TransactionCase):
 
     def test_trainee_rules_rewritten_at_update(self):
@@ -56,7 +65,10 @@ class TestSessionTitleMigration(TransactionCase):
         template = self.env.ref(
             'training_session.mail_template_registration_convocation')
         french = template.with_context(lang='fr_FR')
-        new_subject, new_body = template.subject, template.body_html
+        new_subject = template.subject
+        # the body as 11.0.1.1.0 wrote it (before the shared blocks)
+        new_body = _blocks_undone(template.body_html)
+        template.body_html = new_body
         self.assertIn('object.session_id.title}', new_subject)
         # as an existing database has it, with a user's own sentence
         old_subject = new_subject.replace('.title}', '.name}')
@@ -101,3 +113,39 @@ class TestSessionTitleMigration(TransactionCase):
         self.assertEqual(
             template.generate_email(registration.id, ['subject'])['subject'],
             'Convocation : mars 2027 — Accompagnement emploi (fr)')
+
+
+class TestMailBlocksMigration(TransactionCase):
+    """11.0.1.2.0 (issue 18): the templates of an existing database get the
+    shared planning block and the signature, as a new install has them;
+    a user's own sentence stays, and so does a planning they rewrote."""
+
+    def test_templates_get_the_shared_blocks(self):
+        script = _script('11.0.1.2.0', 'post-mail-templates.py')
+        templates = {
+            name: self.env.ref('training_session.' + name) for name in (
+                'mail_template_session_registration',
+                'mail_template_session_trainer_file',
+                'mail_template_calendar_invitation',
+                'mail_template_registration_convocation')}
+        new = {name: template.body_html
+               for name, template in templates.items()}
+        for name, template in templates.items():
+            self.assertIn('mail_planning(', new[name])
+            self.assertIn(script.SIGNATURE, new[name])
+            template.body_html = _blocks_undone(new[name])
+            self.assertNotIn('mail_planning(', template.body_html)
+        edited = templates['mail_template_session_registration']
+        edited.body_html = edited.body_html.replace(
+            '<p>Bonjour', '<p>Cher stagiaire, bonjour')
+        script.migrate(self.env.cr, None)  # a new install: nothing to do
+        self.env['mail.template'].invalidate_cache()
+        self.assertNotIn(script.SIGNATURE, edited.body_html)
+        script.migrate(self.env.cr, '11.0.1.1.0')
+        self.env['mail.template'].invalidate_cache()
+        for name, template in templates.items():
+            if template != edited:
+                self.assertEqual(template.body_html, new[name])
+        self.assertEqual(edited.body_html, new[
+            'mail_template_session_registration'].replace(
+                '<p>Bonjour', '<p>Cher stagiaire, bonjour'))

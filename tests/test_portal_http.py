@@ -53,7 +53,7 @@ class TestPortalRoutes(PortalCase):
         self.assertIn(self.ids['own_session'], response.text)
         # the whole planning, the pre-work named as such
         self.assertIn('E-learning préparatoire', response.text)
-        self.assertIn('label-info">Pré-work<', response.text)
+        self.assertIn('label-info">Travail préparatoire<', response.text)
         self.assertRefused(
             self.get('/my/training/registration/%d' % self.ids['other']),
             self.ids['other_name'])

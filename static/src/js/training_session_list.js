@@ -10,6 +10,9 @@ ListController.include({
         this._super.apply(this, arguments);
         if (this.modelName === 'training.session' && this.$buttons) {
             var self = this;
+            // created through "Create a session" only (a new session or a
+            // duplicate): no standard "Create" beside it
+            this.$buttons.find('.o_list_button_add').remove();
             this.$buttons.on('click', '.o_training_session_create', function () {
                 self.do_action(
                     'training_session.training_session_create_wizard_action',
