@@ -269,6 +269,35 @@ def bench_scheduler_domain(env, count):
         field.auto_join = True
 
 
+def bench_documentation(env, count):
+    """The documentation mailing of a session of ``count`` trainees who
+    have no portal user yet, as its training user clicks it, then its
+    jobs (the portal users and the mails)."""
+    env = env(context=dict(env.context, tracking_disable=True,
+                           mail_create_nolog=True, mail_notrack=True))
+    partners = env['res.partner'].browse([env['res.partner'].create({
+        'name': 'Lecteur %d' % index,
+        'email': 'lecteur%d@example.fr' % index}).id
+        for index in range(count)])
+    session = env['training.session'].create({
+        'name': 'Documentation', 'year': 2031, 'capacity_max': count,
+        'publication_state': 'published'})
+    sequence = env['training.sequence'].create(
+        {'session_id': session.id, 'name': 'Jour 1'})
+    env['training.slot'].create({
+        'sequence_id': sequence.id, 'date_start': '2031-03-02 08:00:00',
+        'date_end': '2031-03-02 16:00:00'})
+    session.register_partners(partners, state='confirmed')
+    user = env.ref('training_session.user_training_user_demo')
+    env.cr.execute('ANALYZE')
+    wizard = env['training.documentation.wizard'].sudo(user).with_context(
+        default_session_id=session.id).create({})
+    measure(env, 'documentation to %d trainees, the click' % count,
+            wizard.action_send)
+    measure(env, '  ... its jobs (portal users, mails)',
+            lambda: run_jobs(env))
+
+
 def bench_invitations(env, participants=100, sequences=4):
     """The calendar invitations of one published session of ``sequences``
     sequences: ``participants`` trainees registered at once (one invitation
@@ -322,7 +351,8 @@ def main():
                         help='trainees of the calendar invitations run')
     parser.add_argument('--only',
                         choices=['scheduler', 'invitations', 'import',
-                                 'registrations', 'scheduler-domain'],
+                                 'registrations', 'scheduler-domain',
+                                 'documentation'],
                         help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
@@ -341,6 +371,9 @@ def main():
             return
         if args.only == 'invitations':
             bench_invitations(env, args.invitees)
+            return
+        if args.only == 'documentation':
+            bench_documentation(env, args.trainees)
             return
         if args.only == 'scheduler-domain':
             bench_scheduler_domain(env, args.sessions)

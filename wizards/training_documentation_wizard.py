@@ -204,9 +204,6 @@ class TrainingDocumentationWizard(models.TransientModel):
                 'Your user has no e-mail address: the documentation is sent '
                 'from it and its copy comes back to it. Set it in your '
                 'preferences first.'))
-        logins = self._portal_logins(recipients)
-        url = '%s/my' % self.env['ir.config_parameter'].sudo().get_param(
-            'web.base.url', '').rstrip('/')
         values = {
             'subject': self.subject,
             'email_from': sender.email_formatted,
@@ -214,9 +211,7 @@ class TrainingDocumentationWizard(models.TransientModel):
             'author_id': sender.id,
             'attachment_ids': [(6, 0, documents.ids)],
         }
-        self._send_later(values, [
-            (partner.id, (self.body or '') + self._login_reminder(
-                logins[partner.id], url)) for partner in recipients])
+        self._send_later(values, self.body or '', recipients)
         self.env['mail.mail'].sudo().create(dict(
             values, recipient_ids=[(4, sender.id)],
             subject=_('Copy: %s') % self.subject,
@@ -236,37 +231,49 @@ class TrainingDocumentationWizard(models.TransientModel):
         return {'type': 'ir.actions.act_window_close'}
 
     @api.model
-    def _send_later(self, values, rows):
-        """The trainees' mails, ``rows`` of (partner id, body), with the
-        common ``values``, created by background jobs, one per batch; each
-        mail has a Message-Id of its own, from which a job run twice knows
-        the mails it made already."""
+    def _send_later(self, values, body, recipients):
+        """The mails of ``recipients`` (partners), ``body`` followed by each
+        trainee's login, with the common ``values``, created by background
+        jobs, one per batch, which first make the portal users missing (a
+        few hundred take minutes); each mail has a Message-Id of its own,
+        from which a job run twice knows the mails it made already."""
         key = uuid.uuid4().hex
-        for start in range(0, len(rows), JOB_BATCH_SIZE):
+        ids = recipients.ids
+        for start in range(0, len(ids), JOB_BATCH_SIZE):
             self.with_context(test_queue_job_no_delay=False).with_delay(
                 description=_('Documentation "%s" to send') %
                 values['subject'])._job_create_mails(
-                values, rows[start:start + JOB_BATCH_SIZE], key)
+                values, body, ids[start:start + JOB_BATCH_SIZE], key)
 
     @job(default_channel=MAIL_CHANNEL)
     @api.model
-    def _job_create_mails(self, values, rows, key):
+    def _job_create_mails(self, values, body, partner_ids, key):
         """Create the mails of a batch of trainees (see _send_later), those
-        not made yet."""
+        not made yet, in the sender's language (the job runner gives no
+        context)."""
+        self = self.with_context(lang=self.env.user.lang)
         Mail = self.env['mail.mail'].sudo()
-        ids = {partner_id: '<training-documentation-%s-%d@%s>' % (
-            key, partner_id, socket.getfqdn()) for partner_id, _body in rows}
+        # the ids the click checked (a job's arguments are the server's)
+        partners = self.env['res.partner'].sudo().browse(
+            partner_ids).exists()
+        logins = self._portal_logins(partners)
+        url = '%s/my' % self.env['ir.config_parameter'].sudo().get_param(
+            'web.base.url', '').rstrip('/')
+        ids = {partner.id: '<training-documentation-%s-%d@%s>' % (
+            key, partner.id, socket.getfqdn()) for partner in partners}
         done = set(Mail.search([('message_id', 'in', list(ids.values()))])
                    .mapped('message_id'))
         created = 0
-        for partner_id, body in rows:
-            if ids[partner_id] not in done:
-                Mail.create(dict(values, recipient_ids=[(4, partner_id)],
-                                 body_html=body,
-                                 message_id=ids[partner_id]))
+        for partner in partners:
+            if ids[partner.id] not in done:
+                Mail.create(dict(
+                    values, recipient_ids=[(4, partner.id)],
+                    body_html=body + self._login_reminder(
+                        logins[partner.id], url),
+                    message_id=ids[partner.id]))
                 created += 1
         return _('%(created)d of %(count)d mails created.') % {
-            'created': created, 'count': len(rows)}
+            'created': created, 'count': len(partner_ids)}
 
     @api.model
     def portal_send(self, session, subject, text, folder_document_ids=(),
