@@ -413,11 +413,15 @@ class TrainingSession(models.Model):
     # training.registration): here what the buttons, wizards and the
     # other models call on a session
     @api.multi
+    @api.returns('training.registration', lambda records: records.ids)
     def register_partners(self, partners, **values):
-        """Register ``partners`` (in this order, the first ones get the
-        seats) with ``values``, as one operation: seats and attendance lines
-        are handled once for the whole batch."""
+        """Register ``partners`` (a recordset, or their ids over RPC; in
+        this order, the first ones get the seats) with ``values``, as one
+        operation: seats and attendance lines are handled once for the
+        whole batch."""
         self.ensure_one()
+        if not isinstance(partners, models.BaseModel):
+            partners = self.env['res.partner'].browse(partners)
         return self.env['training.registration']._register_partners(
             self, partners, values)
 

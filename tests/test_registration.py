@@ -288,6 +288,10 @@ class TestRegisterSeveral(RegistrationCase):
         with self.assertRaises(AccessError):
             other.sudo(self.user).register_partners(
                 self._trainee('Léa'), state='confirmed')
+        # over RPC: the partners' ids
+        regs = self.session.register_partners(
+            self._trainee('Paul').ids, state='draft')
+        self.assertEqual(regs.mapped('partner_id.name'), ['Paul'])
 
 
 class TestTutorCompletesContact(TrainingCase):

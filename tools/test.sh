@@ -57,7 +57,14 @@ cd "$LOCAL/addons/training_session"
 # plugin serving Odoo over HTTP for HttpCase and the browser tests
 export PATH="$LOCAL/node/node_modules/.bin:$PATH"
 export PYTHONPATH="$ROOT/tools${PYTHONPATH:+:$PYTHONPATH}"
-exec "$ROOT/.venv/bin/pytest" -p no:warnings -p no:cacheprovider \
+"$ROOT/.venv/bin/pytest" -p no:warnings -p no:cacheprovider \
     -p pytest_odoo_http \
     --odoo-config="$LOCAL/odoo.conf" --odoo-database="$DB" \
     "$LOCAL/addons/training_session/tests" "$@"
+# the whole suite only (not when given a file or options): the background
+# jobs run by queue_job's real job runner, as `make run` starts it (the
+# tests run them in their own transaction)
+if [ $# -eq 0 ]; then
+    echo "[test] the job runner"
+    "$ROOT/.venv/bin/python" "$ROOT/tools/runner_check.py" --source "$DB"
+fi
