@@ -14,6 +14,8 @@ scenario(async (t) => {
   const tiles = await page.locator('.o_training_tile_label').allInnerTexts();
   const upcoming = (await page.locator('.o_training_tile_value')
     .first().innerText()).trim();
+  const pagers = await page.locator('.o_cp_pager .o_pager_counter')
+    .filter({ visible: true }).count();
   await t.docShot(page, 'dashboard');
 
   // 2. a tile opens the records it counts
@@ -29,5 +31,5 @@ scenario(async (t) => {
   const items = await page.locator('.vis-item').count();
   const groups = await page.locator('.vis-label').allInnerTexts();
   await t.docShot(page, 'planning-timeline');
-  return { tiles, upcoming, rows, items, groups };
+  return { tiles, upcoming, pagers, rows, items, groups };
 });
