@@ -5,6 +5,8 @@ mail per record. Used by the session mails' scheduler and the calendar
 invitations."""
 import logging
 
+from .private_context import TRAINING_MAIL_KEY, with_private, without_private
+
 _logger = logging.getLogger(__name__)
 
 # what the training templates render (no partner_to: each mail's
@@ -41,4 +43,5 @@ def queue_mail(env, values, extra):
         values.pop('email_from', None)
     values.update(extra)
     values['attachment_ids'] = [(6, 0, values.get('attachment_ids', []))]
-    return env['mail.mail'].create(values)
+    mail = with_private(env['mail.mail'], TRAINING_MAIL_KEY).create(values)
+    return without_private(mail, TRAINING_MAIL_KEY)

@@ -7,8 +7,15 @@ from odoo.osv import expression
 
 from .ir_mail_server import CALENDAR_PARTS_KEY, CalendarParts
 from .mail_batch import render_batch
+from .private_context import TRAINING_MAIL_KEY, has_private
 
 _logger = logging.getLogger(__name__)
+
+# what links a mail to the training mail it is: the session mail line it
+# is rendered again from, as superuser, when it goes, and the calendar
+# part of an invitation; set by the training mails only (mail_batch)
+TRAINING_MAIL_FIELDS = ('training_recipient_id', 'training_invitation_id',
+                        'training_calendar_method', 'training_calendar')
 
 
 class MailMail(models.Model):
@@ -23,19 +30,39 @@ class MailMail(models.Model):
 
     training_recipient_id = fields.Many2one(
         'training.session.mail.sent', string='Session mail recipient',
-        ondelete='set null', index=True, readonly=True,
+        ondelete='set null', index=True, readonly=True, copy=False,
         help='The session mail this is: rendered again when it is sent, '
              'so that it gives the planning of that moment.')
     training_invitation_id = fields.Many2one(
         'training.calendar.invitation', string='Calendar invitation',
-        ondelete='set null', index=True, readonly=True)
+        ondelete='set null', index=True, readonly=True, copy=False)
     training_calendar_method = fields.Selection(
         [('REQUEST', 'Invitation'), ('CANCEL', 'Cancellation')],
-        string='Calendar method', readonly=True)
+        string='Calendar method', readonly=True, copy=False)
     training_calendar = fields.Text(
-        string='Calendar file', readonly=True,
+        string='Calendar file', readonly=True, copy=False,
         help='The iTIP file of the invitation, sent as the calendar part '
              'of the mail (RFC 6047).')
+
+    @api.model
+    def create(self, vals):
+        self._check_training_links(vals)
+        return super(MailMail, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_training_links(vals)
+        return super(MailMail, self).write(vals)
+
+    @api.model
+    def _check_training_links(self, vals):
+        """A user linking their mail to another's session mail would read
+        it once rendered again: only the training mails set the links."""
+        if not has_private(self, TRAINING_MAIL_KEY) and any(
+                vals.get(name) for name in TRAINING_MAIL_FIELDS):
+            raise AccessError(_(
+                'Only the training mails are linked to a session mail or '
+                'a calendar invitation.'))
 
     @api.model
     def _unrestricted(self):

@@ -27,6 +27,10 @@ IMPORT_KEY = 'training_session_import'
 # SessionCodes (session_codes.py), an object no client can send
 CODES_KEY = 'training_session_codes'
 
+# the training mails (session mails, calendar invitations) link their
+# mail.mail to what it is (rendered again, as superuser, when it goes)
+TRAINING_MAIL_KEY = 'training_mail_links'
+
 # the attendance's signing and correction methods write its signature
 # fields and the state of a signed line
 SIGNATURE_KEY = 'training_attendance_signature'
