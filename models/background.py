@@ -15,14 +15,20 @@ JOB_BATCH_SIZE = 100
 MAIL_CHANNEL = 'root.training_mail'
 
 
+def always_queued(records):
+    """``records`` whose ``with_delay()`` always queues a job: queue_job
+    runs it at once, in the request, when the context says
+    ``test_queue_job_no_delay``, a key any client can send; it is lifted."""
+    return records.with_context(test_queue_job_no_delay=False)
+
+
 def delay_batches(records, method, description, size=JOB_BATCH_SIZE,
                   identity_key=None):
-    """Queue ``records.method()`` as one job per batch of ``size`` records.
-    queue_job runs a job at once, in the request, when the context says
-    ``test_queue_job_no_delay``, a key any client can send: it is lifted.
-    ``identity_key``: see queue_job (a job equal to one still pending is
-    not queued again). Returns the jobs."""
-    records = records.with_context(test_queue_job_no_delay=False)
+    """Queue ``records.method()`` as one job per batch of ``size`` records
+    (always queued, see always_queued). ``identity_key``: see queue_job (a
+    job equal to one still pending is not queued again). Returns the
+    jobs."""
+    records = always_queued(records)
     return [getattr(records[start:start + size].with_delay(
         description=description, identity_key=identity_key), method)()
         for start in range(0, len(records), size)]

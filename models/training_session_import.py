@@ -16,6 +16,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.queue_job.job import job
 
+from .background import always_queued
 from .lheo import LheoOfferReader
 from .private_context import (CODES_KEY, IMPORT_KEY, NEW_SESSION_KEY,
                               has_private, with_private)
@@ -174,10 +175,9 @@ class TrainingSessionImport(models.Model):
 
     @api.multi
     def _queueable(self):
-        """The import as the workflow, whose jobs are always queued:
-        queue_job runs them at once, in the request, when the context says
-        ``test_queue_job_no_delay``, a key any client can send."""
-        return self._workflow().with_context(test_queue_job_no_delay=False)
+        """The import as the workflow, whose jobs are always queued (see
+        background.always_queued)."""
+        return always_queued(self._workflow())
 
     # ----------------------------------------------------------- buttons
     @api.multi

@@ -1,10 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import pytz
+from odoo import api, models
 
-from odoo import api, fields, models
-
-# the zone of the mails when the session's responsible has none
-DEFAULT_ZONE = 'Europe/Paris'
+from .training_timezone_mixin import DEFAULT_TZ
 
 
 class TrainingSession(models.Model):
@@ -22,14 +19,14 @@ class TrainingSession(models.Model):
         session's zone (pre-work named as such, planned sequences by their
         days); with ``trainer``, the slots' notes for the trainer."""
         self.ensure_one()
-        zone = self.user_id.tz or DEFAULT_ZONE
-        sequences = sequence or self.sequence_ids
+        # the zone of the mails: the session's responsible's, else Paris
+        zone = self.user_id.tz or DEFAULT_TZ
+        local = self.with_context(tz=zone)
         return self._mail_block('training_session.mail_planning_block', {
-            'session': self, 'sequences': sequences, 'zone': zone,
-            'trainer': trainer,
-            'local_day': lambda value: fields.Datetime.from_string(
-                value).replace(tzinfo=pytz.utc).astimezone(
-                pytz.timezone(zone)).strftime('%d/%m/%Y'),
+            'session': self, 'sequences': sequence or self.sequence_ids,
+            'zone': zone, 'trainer': trainer,
+            'local_day': lambda value: local._local(value).strftime(
+                '%d/%m/%Y'),
         })
 
     @api.multi

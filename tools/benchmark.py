@@ -338,6 +338,20 @@ def bench_invitations(env, participants=100, sequences=4):
         print('  (%d mails queued)' % (Mail.search_count([]) - before))
 
 
+# ``--only``: one benchmark alone, with its own size argument
+ONLY = {
+    'scheduler': lambda env, args: bench_scheduler(env, args.scheduler),
+    'invitations': lambda env, args: bench_invitations(env, args.invitees),
+    'documentation': lambda env, args: bench_documentation(
+        env, args.trainees),
+    'scheduler-domain': lambda env, args: bench_scheduler_domain(
+        env, args.sessions),
+    'registrations': lambda env, args: bench_registrations(
+        env, args.trainees),
+    'import': lambda env, args: bench_import_only(env, args.feed),
+}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--source', default='training_test')
@@ -349,10 +363,7 @@ def main():
                         help='sessions of the mail scheduler run')
     parser.add_argument('--invitees', type=int, default=100,
                         help='trainees of the calendar invitations run')
-    parser.add_argument('--only',
-                        choices=['scheduler', 'invitations', 'import',
-                                 'registrations', 'scheduler-domain',
-                                 'documentation'],
+    parser.add_argument('--only', choices=sorted(ONLY),
                         help='run only this benchmark')
     args = parser.parse_args()
     psql = ['psql', '-q', '-h', os.path.join(ROOT, '.local', 'pgsocket'),
@@ -366,23 +377,8 @@ def main():
     registry = Registry(args.db)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if args.only == 'scheduler':
-            bench_scheduler(env, args.scheduler)
-            return
-        if args.only == 'invitations':
-            bench_invitations(env, args.invitees)
-            return
-        if args.only == 'documentation':
-            bench_documentation(env, args.trainees)
-            return
-        if args.only == 'scheduler-domain':
-            bench_scheduler_domain(env, args.sessions)
-            return
-        if args.only == 'registrations':
-            bench_registrations(env, args.trainees)
-            return
-        if args.only == 'import':
-            bench_import_only(env, args.feed)
+        if args.only:
+            ONLY[args.only](env, args)
             return
         start = time.time()
         populate(env, args.sessions)

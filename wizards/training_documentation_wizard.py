@@ -9,7 +9,8 @@ from odoo.tools import html2plaintext, html_escape, plaintext2html
 
 from odoo.addons.queue_job.job import job
 
-from ..models.background import JOB_BATCH_SIZE, MAIL_CHANNEL
+from ..models.background import (JOB_BATCH_SIZE, MAIL_CHANNEL,
+                                 always_queued)
 from ..models.training_registration import (REGISTERED_STATES,
                                             TRAINING_USER_GROUP, TUTOR_GROUP)
 
@@ -240,7 +241,7 @@ class TrainingDocumentationWizard(models.TransientModel):
         key = uuid.uuid4().hex
         ids = recipients.ids
         for start in range(0, len(ids), JOB_BATCH_SIZE):
-            self.with_context(test_queue_job_no_delay=False).with_delay(
+            always_queued(self).with_delay(
                 description=_('Documentation "%s" to send') %
                 values['subject'])._job_create_mails(
                 values, body, ids[start:start + JOB_BATCH_SIZE], key)
